@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("FMK rollout – administration")
+admin.site.site_title = _("FMK rollout")
+admin.site.index_title = _("Coordinators' administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("om/", views.about, name="about"),
+    path("kommuner/", include("municipalities.urls")),
+    path("parathed/", include("readiness.urls")),
+    path("boelger/", include("waves.urls")),
+    path("styring/", include("governance.urls")),
+    path("konto/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,71 @@
+"""Pages that belong to the portal as a whole: home, about, health."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from municipalities.models import Municipality
+from municipalities.roles import Role, role_of
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    """Send each role where its work is.
+
+    A project manager with one municipality goes straight to its start page;
+    with several they choose; coordinators and viewers see the overview.
+    """
+    role = role_of(request.user)
+    if role == Role.PROJECT_MANAGER:
+        municipalities = list(Municipality.objects.visible_to(request.user))
+        if len(municipalities) == 1:
+            return redirect(municipalities[0])
+        return render(request, "home_project_manager.html", {"municipalities": municipalities})
+    if role in (Role.COORDINATOR, Role.VIEWER):
+        return render(request, "home_staff.html", {"role": role})
+    return render(request, "home_no_role.html", status=403)
+
+
+def about(request):
+    return render(request, "about.html")
+
+
+def _database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True
+    except Exception:  # any failure means "not healthy"; the log says why
+        logger.exception("Health check: the database did not answer")
+        return False
+
+
+def _broker_answers():
+    from fmkrollout.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        logger.exception("Health check: the Celery broker did not answer")
+        return False
+
+
+@never_cache
+def healthz(request):
+    """JSON for load balancers and monitoring: 200 healthy, 503 otherwise."""
+    checks = {"database": _database_answers()}
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = _broker_answers()
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "error", "checks": checks}
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,74 @@
+"""Browser tests: Playwright driving Debian's chromium, with axe-core.
+
+Never a browser that Playwright downloads: the launch names
+/usr/bin/chromium. Without it the tests skip loudly (make test installs it
+where it can), except under CI=true, where a missing browser fails the run.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+QUIET_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"{CHROMIUM} is missing: install Debian's 'chromium' package.")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: apt-get install chromium")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": QUIET_FLAGS}
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Log in through the real form, as a user would."""
+
+    def _login(username, password="demo"):
+        page.goto(f"{live_server.url}/konto/login/")
+        page.get_by_label("Brugernavn").fill(username)
+        page.get_by_label("Adgangskode").fill(password)
+        page.get_by_role("button", name="Log ind").click()
+        page.wait_for_load_state()
+
+    return _login
+
+
+def serious_violations(page):
+    """Run axe-core on the page; return its serious and critical violations."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html'][:120]})"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def assert_accessible(page):
+    def _check():
+        violations = serious_violations(page)
+        assert not violations, f"axe-core on {page.url}:\n" + "\n".join(violations)
+
+    return _check

@@ -1,0 +1,46 @@
+import pytest
+
+from municipalities.roles import Role
+from tests.conftest import make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def users(django_db_setup):
+    from django.core.management import call_command
+
+    call_command("load_reference", verbosity=0)
+    make_user("pl-461", Role.PROJECT_MANAGER, [461])
+    make_user("koordinator", Role.COORDINATOR)
+
+
+def test_login_page_is_accessible(page, live_server, assert_accessible, users):
+    page.goto(f"{live_server.url}/konto/login/")
+    assert page.locator("h1").inner_text() == "Log ind"
+    assert_accessible()
+
+
+def test_project_manager_logs_in_and_lands_on_own_municipality(
+    page, live_server, login, assert_accessible, users
+):
+    login("pl-461")
+    assert page.url.endswith("/kommuner/461/")
+    assert page.locator("h1").inner_text() == "Odense Kommune"
+    assert "Projektleder" in page.locator("header").inner_text()
+    assert_accessible()
+
+
+def test_wrong_password_says_so_and_keeps_the_user_name(page, live_server, login, users):
+    login("pl-461", password="forkert")
+    assert page.locator("#error-summary").is_visible()
+    assert page.get_by_label("Brugernavn").input_value() == "pl-461"
+
+
+def test_switch_to_english(page, live_server, login, users):
+    login("koordinator")
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_role("button", name="Log out").is_visible()

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Local development defaults; the environment wins where it sets them.
 RUN_ENV := DEBUG=$${DEBUG-1}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY-test-only-not-secret} HTTPS=0 DEBUG=0 \
-	DJANGO_ALLOW_ASYNC_UNSAFE=true PLAYWRIGHT_BROWSERS_PATH=0
+	PLAYWRIGHT_BROWSERS_PATH=0
 
 .PHONY: setup run test test-fast lint format migrations-check messages bench worker beat browser clean
 

@@ -52,7 +52,8 @@ def _broker_answers():
     from fmkrollout.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # A fresh connection to the configured broker, not a pooled one.
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
     except Exception:

@@ -140,7 +140,7 @@ def read_reference_data(directory=DEFAULT_DIRECTORY):
 
 @transaction.atomic
 def load_reference_data(directory=DEFAULT_DIRECTORY):
-    """Write the reference data; return a summary with the rows changed."""
+    """Write the regions, municipalities and neighbour pairs; return a summary."""
     regions, municipalities, pairs = read_reference_data(directory)
     changed = 0
     for code, name in regions.items():

@@ -48,30 +48,53 @@ def is_coordinator(user):
     return role_of(user) == Role.COORDINATOR
 
 
-def grant_app_permissions(apps, app_label, *, coordinator_actions=None, viewer_actions=("view",)):
-    """Give the role groups the permissions of one app's models.
+# Which permissions each group holds, by app label: "*" is every
+# permission of the app, otherwise the actions (view, add, change, delete).
+PERMISSION_POLICY = {
+    Role.COORDINATOR: {
+        "municipalities": "*",
+        "readiness": "*",
+        "waves": "*",
+        "governance": "*",
+        "django_celery_results": ("view", "delete"),
+        "django_celery_beat": "*",
+        # Coordinators manage users and their links, not the groups.
+        "auth": ("view", "add", "change"),
+    },
+    Role.PROJECT_MANAGER: {},
+    Role.VIEWER: {
+        "municipalities": ("view",),
+        "readiness": ("view",),
+        "waves": ("view",),
+        "governance": ("view",),
+    },
+}
 
-    For use in a data migration (`apps` is the migration's app registry).
-    Coordinators get every permission of the app unless `coordinator_actions`
-    narrows it; viewers get "view" only. Permissions do not exist yet during
-    the first migrate, so they are created here first.
+
+def sync_role_groups(apps, app_labels=None):
+    """Create the role groups and give them the permissions of the policy.
+
+    Called by the migration that introduces the roles (with the historical
+    app registry) and after every `migrate` (post_migrate), so that the
+    permissions of models added later, and a database flushed by a test,
+    end up with the same groups. Only adds: a permission a coordinator
+    granted by hand in the admin stays.
     """
-    from django.contrib.auth.management import create_permissions
-
-    app_config = apps.get_app_config(app_label)
-    models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = models_module
-
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    perms = Permission.objects.filter(content_type__app_label=app_label)
-    coordinators, _ = Group.objects.get_or_create(name=GROUP_NAMES[Role.COORDINATOR])
-    viewers, _ = Group.objects.get_or_create(name=GROUP_NAMES[Role.VIEWER])
-    for perm in perms:
-        action = perm.codename.split("_", 1)[0]
-        if coordinator_actions is None or action in coordinator_actions:
-            coordinators.permissions.add(perm)
-        if action in viewer_actions:
-            viewers.permissions.add(perm)
+    for role, policy in PERMISSION_POLICY.items():
+        group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        wanted = []
+        for app_label, actions in policy.items():
+            if app_labels is not None and app_label not in app_labels:
+                continue
+            for perm in Permission.objects.filter(content_type__app_label=app_label):
+                if actions == "*" or perm.codename.split("_", 1)[0] in actions:
+                    wanted.append(perm)
+        group.permissions.add(*wanted)
+
+
+def sync_role_groups_after_migrate(sender, **kwargs):
+    from django.apps import apps as global_apps
+
+    sync_role_groups(kwargs.get("apps") or global_apps, app_labels={sender.label})

@@ -1,25 +1,23 @@
-"""Create the three role groups and give them their permissions."""
+"""Create the three role groups with the permissions that exist so far.
 
+Models migrated later get their permissions granted after `migrate` by the
+same function (municipalities.roles.sync_role_groups, on post_migrate).
+"""
+
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from municipalities.roles import GROUP_NAMES, grant_app_permissions
-
-# Third-party apps whose admin pages coordinators use: task results and the
-# schedules (django-celery-beat), history of changes.
-COORDINATOR_APPS = ["municipalities", "django_celery_results", "django_celery_beat"]
+from municipalities.roles import sync_role_groups
 
 
 def create_groups(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name in GROUP_NAMES.values():
-        Group.objects.get_or_create(name=name)
-    for app_label in COORDINATOR_APPS:
-        grant_app_permissions(apps, app_label, viewer_actions=())
-    grant_app_permissions(apps, "municipalities")
-    # Coordinators manage the users and their links, not the groups.
-    grant_app_permissions(
-        apps, "auth", coordinator_actions=("view", "add", "change"), viewer_actions=()
-    )
+    # Permissions are normally created after all migrations; create those of
+    # the apps migrated so far now, so the groups can be given them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    sync_role_groups(apps)
 
 
 class Migration(migrations.Migration):

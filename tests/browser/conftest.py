@@ -12,6 +12,10 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# pytest-playwright's sync API runs an event loop in the test thread;
+# Django's ORM refuses to be called from there unless told it is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 QUIET_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -38,6 +42,15 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": QUIET_FLAGS}
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Browser tests are transactional (the live server is another thread),
+    so the database is emptied after each: load the shipped data again."""
+    from django.core.management import call_command
+
+    call_command("load_reference", verbosity=0)
 
 
 @pytest.fixture

@@ -10,10 +10,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def users(django_db_setup):
-    from django.core.management import call_command
-
-    call_command("load_reference", verbosity=0)
+def users(reference_data):
     make_user("pl-461", Role.PROJECT_MANAGER, [461])
     make_user("koordinator", Role.COORDINATOR)
 

@@ -29,15 +29,9 @@ def test_database_down_answers_503(client, monkeypatch):
 
 
 def test_unreachable_broker_answers_503(client, settings):
-    from fmkrollout.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    original = app.conf.broker_url
     # Nothing listens on port 1: the broker "is down".
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get(reverse("healthz"))
-    finally:
-        app.conf.broker_url = original
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": True, "broker": False}

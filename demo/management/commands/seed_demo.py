@@ -1,9 +1,8 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
-
-from municipalities.reference import load_reference_data
 
 # Each app seeds its own demo data, in dependency order. Every seeder is
 # deterministic and idempotent: running seed_demo twice gives the same data.
@@ -25,7 +24,7 @@ class Command(BaseCommand):
                 "'demo' must never reach a production database."
             )
         with transaction.atomic():
-            load_reference_data()
+            call_command("load_reference", stdout=self.stdout)
             for dotted_path in SEEDERS:
                 summary = import_string(dotted_path)()
                 self.stdout.write(f"{dotted_path.split('.')[0]}: {summary}")

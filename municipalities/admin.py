@@ -1,0 +1,145 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, Municipality, NeighbourPair, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "municipality_count"]
+    search_fields = ["name", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(municipality_count=Count("municipalities"))
+
+    @admin.display(description=_("municipalities"), ordering="municipality_count")
+    def municipality_count(self, region):
+        return region.municipality_count
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    verbose_name = _("project manager")
+    verbose_name_plural = _("project managers")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "code", "name", "region", "project_managers"]
+    list_filter = ["region"]
+    search_fields = ["short_name", "name", "code"]
+    list_select_related = ["region"]
+    readonly_fields = [
+        "code",
+        "name",
+        "short_name",
+        "region",
+        "centroid_lon",
+        "centroid_lat",
+        "area_km2",
+    ]
+    exclude = ["geometry"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        # One query for the project managers of the whole page.
+        return super().get_queryset(request).prefetch_related("memberships__user")
+
+    @admin.display(description=_("project managers"))
+    def project_managers(self, municipality):
+        return ", ".join(
+            m.user.get_full_name() or m.user.username for m in municipality.memberships.all()
+        )
+
+    def has_add_permission(self, request):
+        # The 98 municipalities are reference data (load_reference), not typed in.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NeighbourPair)
+class NeighbourPairAdmin(admin.ModelAdmin):
+    list_display = ["a", "b", "kind"]
+    list_filter = ["kind", "a__region"]
+    search_fields = ["a__short_name", "b__short_name", "a__code", "b__code"]
+    list_select_related = ["a", "b"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "user", "user_email", "created_at"]
+    list_filter = ["municipality__region"]
+    search_fields = [
+        "municipality__short_name",
+        "municipality__code",
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+    ]
+    list_select_related = ["municipality", "user"]
+    autocomplete_fields = ["user", "municipality"]
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def user_email(self, membership):
+        return membership.user.email
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["municipality"]
+    verbose_name = _("municipality (as project manager)")
+    verbose_name_plural = _("municipalities (as project manager)")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Users with their role and the municipalities they work for."""
+
+    inlines = [UserMembershipInline]
+    list_display = ["username", "get_full_name", "email", "roles", "municipalities", "is_active"]
+    list_filter = ["groups", "is_active", "is_staff"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups", "municipality_memberships__municipality")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A coordinator assigns roles (groups) but cannot make anyone, least
+        # of all themselves, a superuser or hand out single permissions.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    @admin.display(description=_("role"))
+    def roles(self, user):
+        return ", ".join(group.name for group in user.groups.all())
+
+    @admin.display(description=_("municipalities"))
+    def municipalities(self, user):
+        return ", ".join(m.municipality.short_name for m in user.municipality_memberships.all())

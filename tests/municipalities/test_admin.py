@@ -1,0 +1,83 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from municipalities.models import Membership, Municipality, Region
+from municipalities.roles import Role
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def add_synthetic_municipalities(count):
+    region = Region.objects.first()
+    Municipality.objects.bulk_create(
+        Municipality(
+            code=10_000 + i,
+            name=f"Syntetisk {i} Kommune",
+            short_name=f"Syntetisk {i}",
+            region=region,
+            centroid_lon=10.0,
+            centroid_lat=56.0,
+            area_km2=1.0,
+        )
+        for i in range(count)
+    )
+
+
+def test_municipality_changelist_lists_project_managers(coordinator_client, pm_odense):
+    response = coordinator_client.get(reverse("admin:municipalities_municipality_changelist"))
+    assertContains(response, "Odense")
+    assertContains(response, "pl-461")
+
+
+def test_municipality_changelist_query_count_does_not_grow(
+    coordinator_client, django_assert_max_num_queries
+):
+    url = reverse("admin:municipalities_municipality_changelist") + "?all="
+    make_user("pl-101", Role.PROJECT_MANAGER, [101])
+    with django_assert_max_num_queries(14) as at_98:
+        coordinator_client.get(url)
+    add_synthetic_municipalities(1000)
+    with django_assert_max_num_queries(len(at_98.captured_queries)):
+        response = coordinator_client.get(url)
+    assert response.status_code == 200
+
+
+def test_user_changelist_query_count_does_not_grow(
+    coordinator_client, django_assert_max_num_queries
+):
+    url = reverse("admin:auth_user_changelist")
+    make_user("pl-101", Role.PROJECT_MANAGER, [101])
+    with django_assert_max_num_queries(14) as few:
+        coordinator_client.get(url)
+    for code in [147, 151, 153, 155, 157, 159, 161, 163, 165, 167]:
+        make_user(f"pl-{code}", Role.PROJECT_MANAGER, [code])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        coordinator_client.get(url)
+
+
+def test_coordinator_links_a_user_to_a_municipality(coordinator_client):
+    user = make_user("ny-pl", Role.PROJECT_MANAGER)
+    response = coordinator_client.post(
+        reverse("admin:municipalities_membership_add"),
+        {"user": user.pk, "municipality": 825},
+    )
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=user, municipality_id=825).exists()
+
+
+def test_coordinator_cannot_make_anyone_superuser(coordinator_client, coordinator):
+    response = coordinator_client.get(reverse("admin:auth_user_change", args=[coordinator.pk]))
+    assert response.status_code == 200
+    assert 'name="is_superuser"' not in response.content.decode()
+
+
+def test_municipalities_cannot_be_added_or_deleted_in_the_admin(coordinator_client):
+    assert (
+        coordinator_client.get(reverse("admin:municipalities_municipality_add")).status_code == 403
+    )
+    delete = reverse("admin:municipalities_municipality_delete", args=[461])
+    assert coordinator_client.get(delete).status_code == 403
+    assert get_user_model().objects.filter(username="koordinator").exists()

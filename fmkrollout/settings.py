@@ -214,3 +214,8 @@ MUNICIPALITY_PANELS = [
     "readiness.panels.municipality_panel",
     "waves.panels.municipality_panel",
 ]
+
+# Readiness reminders: project managers of municipalities that have not
+# submitted are e-mailed (at most once a day each) from this many days
+# before the questionnaire's deadline up to the deadline itself.
+READINESS_REMINDER_DAYS_BEFORE = env.int("READINESS_REMINDER_DAYS_BEFORE", default=7)

@@ -82,6 +82,14 @@ class Questionnaire(LocalizedTextMixin, models.Model):
         return f"{self.localized('title')} (v{self.version})"
 
     @property
+    def localized_title(self):
+        return self.localized("title")
+
+    @property
+    def localized_introduction(self):
+        return self.localized("introduction")
+
+    @property
     def is_frozen(self):
         """Answered versions are frozen: their questions and points are fixed."""
         if self.pk is None:

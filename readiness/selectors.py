@@ -7,9 +7,13 @@ defaults.
 
 from dataclasses import dataclass
 
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
+
 from municipalities.models import Municipality
 
-from .models import Questionnaire, Response, ResponseStatus
+from .models import Answer, Questionnaire, Response, ResponseStatus
 
 
 @dataclass(frozen=True)
@@ -61,3 +65,44 @@ def readiness_for_planning(questionnaire=None) -> dict[int, MunicipalityReadines
             weight_set_version=row["weight_set__version"] if submitted else None,
         )
     return result
+
+
+def municipalities_with_readiness(questionnaire, questions=()):
+    """Every municipality with its response's state, in one query.
+
+    Annotates `status` ("not_started" when there is no response), `score`,
+    `wish_wave`, `review_status`, `updated_at`, `submitted_at`,
+    `submission_count` and, for each question given, `answer__<key>`: the
+    label of the latest submitted answer, in the current language. The
+    overview table and its export read only these, so their query count does
+    not grow with the number of municipalities.
+    """
+    label = "option__label_en" if (get_language() or "da").startswith("en") else "option__label"
+    queryset = (
+        Municipality.objects.select_related("region")
+        .alias(
+            response=FilteredRelation(
+                "readiness_responses",
+                condition=Q(readiness_responses__questionnaire=questionnaire),
+            )
+        )
+        .annotate(
+            status=Coalesce(F("response__status"), Value(ResponseStatus.NOT_STARTED.value)),
+            score=F("response__score"),
+            wish_wave=F("response__wish_wave"),
+            review_status=F("response__review_status"),
+            updated_at=F("response__updated_at"),
+            submitted_at=F("response__submitted_at"),
+            submission_count=F("response__submission_count"),
+            submitted_revision_id=F("response__submitted_revision_id"),
+        )
+    )
+    answers = {
+        f"answer__{question.key}": Subquery(
+            Answer.objects.filter(
+                revision_id=OuterRef("submitted_revision_id"), question=question
+            ).values(label)[:1]
+        )
+        for question in questions
+    }
+    return queryset.annotate(**answers)

@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 # deterministic and idempotent: running seed_demo twice gives the same data.
 SEEDERS = [
     "municipalities.demo_data.seed",
+    "readiness.demo_data.seed",
 ]
 
 

@@ -10,6 +10,7 @@ from municipalities.reference import DEFAULT_DIRECTORY, ReferenceDataError
 # summary that prints as one line.
 LOADERS = [
     "municipalities.reference.load_reference_data",
+    "readiness.reference.load_questionnaires",
     "governance.reference.load_governance_data",
 ]
 

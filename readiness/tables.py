@@ -1,0 +1,119 @@
+"""The coordinators' overview table and its Excel export."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from .models import ResponseStatus, ReviewStatus
+
+STATUS_LABELS = dict(ResponseStatus.choices)
+REVIEW_LABELS = dict(ReviewStatus.choices)
+WISH_LABELS = {1: _("Q2 2014"), 2: _("Q3 2014"), 3: _("Q4 2014")}
+
+
+class ReadinessTable(tables.Table):
+    name = tables.Column(
+        verbose_name=_("Municipality"), accessor="short_name", order_by=("short_name",)
+    )
+    code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "number"}})
+    region = tables.Column(verbose_name=_("Region"), accessor="region__name")
+    status = tables.Column(verbose_name=_("Status"))
+    score = tables.Column(
+        verbose_name=_("Score"),
+        attrs={"td": {"class": "number"}, "th": {"class": "number"}},
+        order_by=("score", "short_name"),
+    )
+    wish_wave = tables.Column(verbose_name=_("Own wish"))
+    review_status = tables.Column(verbose_name=_("Review"))
+    updated_at = tables.DateTimeColumn(verbose_name=_("Last saved"), format="j. M Y H:i")
+    history = tables.Column(
+        verbose_name=_("History"), accessor="code", orderable=False, exclude_from_export=True
+    )
+
+    class Meta:
+        attrs = {"class": "table table--compact table--zebra"}
+        order_by = ("name",)
+        empty_text = _("No municipality matches the filters.")
+        per_page = 50
+
+    def __init__(self, *args, questions=(), **kwargs):
+        extra = [
+            (
+                f"answer__{question.key}",
+                tables.Column(
+                    verbose_name=question.localized("short_label"),
+                    accessor=f"answer__{question.key}",
+                    default="",
+                ),
+            )
+            for question in questions
+        ]
+        super().__init__(*args, extra_columns=extra, **kwargs)
+
+    def render_name(self, record):
+        url = reverse("readiness:answers", args=[record.code])
+        return format_html('<a href="{}">{}</a>', url, record.short_name)
+
+    def value_name(self, record):
+        return record.short_name
+
+    def render_status(self, value):
+        return STATUS_LABELS.get(value, value)
+
+    def render_score(self, value):
+        return number_format(value, 1)
+
+    def value_score(self, value):
+        return round(value, 1) if value is not None else None
+
+    def render_wish_wave(self, value):
+        return WISH_LABELS.get(value, value)
+
+    def render_review_status(self, value):
+        return REVIEW_LABELS.get(value, "—")
+
+    def value_review_status(self, value):
+        return str(REVIEW_LABELS.get(value, "")) if value else ""
+
+    def value_updated_at(self, value):
+        # Excel has no time zones: write the local time the page shows.
+        return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+    def render_history(self, record):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("readiness:history", args=[record.code]),
+            _("History"),
+        )
+
+
+# A cell starting with one of these is a formula to Excel (and to
+# LibreOffice): an answer's comment must never run as one.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Make text that a spreadsheet would read as a formula plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def export_xlsx(table, stream, *, title):
+    """Write the table's rows (all of them, as filtered and sorted) as xlsx."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for row in table.as_values():
+        sheet.append([_cell(value) for value in row])
+    workbook.save(stream)
+
+
+def _cell(value):
+    if isinstance(value, Promise) or hasattr(value, "__html__"):
+        value = str(value)
+    return neutralise(value)

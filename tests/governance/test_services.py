@@ -104,9 +104,9 @@ def test_prioritising_puts_the_wish_on_the_roadmap(wish, coordinator, meetings):
 
 
 def test_a_refused_step_writes_nothing(wish, coordinator, meetings):
-    with pytest.raises(TransitionNotAllowed, match="cannot take the step"):
+    with pytest.raises(TransitionNotAllowed, match="kan ikke tage trinnet"):
         step(wish, "prioritise", meetings["koordinationsgruppen"], coordinator, quarter="2030-Q1")
-    with pytest.raises(TransitionNotAllowed, match="Say why"):
+    with pytest.raises(TransitionNotAllowed, match="Angiv hvorfor"):
         step(wish, "dismiss", meetings["kliniske-brugergrupper"], coordinator, reason="  ")
     wish.refresh_from_db()
     assert wish.status == State.RAISED
@@ -119,7 +119,7 @@ def test_a_step_cannot_cite_a_meeting_still_to_come(wish, coordinator):
         forum=forum("kliniske-brugergrupper"),
         starts_at=timezone.now() + datetime.timedelta(days=3),
     )
-    with pytest.raises(TransitionNotAllowed, match="not taken place yet"):
+    with pytest.raises(TransitionNotAllowed, match="ikke fundet sted"):
         step(wish, "qualify", future, coordinator)
     assert WishTransition.objects.count() == 1
 

@@ -25,7 +25,7 @@ def test_a_raised_wish_is_qualified_by_the_group_it_came_from():
 
 
 def test_another_user_group_cannot_qualify_it():
-    with pytest.raises(TransitionNotAllowed, match="raised in") as error:
+    with pytest.raises(TransitionNotAllowed, match="rejst i") as error:
         check(
             State.RAISED,
             "qualify",
@@ -46,8 +46,8 @@ def test_the_coordination_group_cannot_prioritise_an_unqualified_wish():
             quarter=Quarter(2026, 1),
         )
     message = str(error.value.message)
-    assert "raised" in message and "prioritise onto the roadmap" in message
-    assert "qualify and forward to the coordination group" in message  # what is allowed
+    assert "“rejst”" in message and "“prioritér på roadmappen”" in message
+    assert "kvalificér og send videre til koordinationsgruppen" in message  # what is allowed
 
 
 def test_only_the_coordination_group_prioritises():
@@ -62,10 +62,10 @@ def test_only_the_coordination_group_prioritises():
 
 
 def test_prioritising_needs_a_quarter_not_before_the_meeting():
-    with pytest.raises(TransitionNotAllowed, match="quarter") as error:
+    with pytest.raises(TransitionNotAllowed, match="roadmap-kvartalet") as error:
         check(State.QUALIFIED, "prioritise", is_technical=False, forum_kind=COORDINATION)
     assert error.value.field == "quarter"
-    with pytest.raises(TransitionNotAllowed, match="before the meeting"):
+    with pytest.raises(TransitionNotAllowed, match="før mødet"):
         check(
             State.QUALIFIED,
             "prioritise",
@@ -86,7 +86,7 @@ def test_prioritising_needs_a_quarter_not_before_the_meeting():
 
 
 def test_a_technical_change_must_pass_cab_before_it_is_prioritised():
-    with pytest.raises(TransitionNotAllowed, match="endorsed by FMK CAB"):
+    with pytest.raises(TransitionNotAllowed, match="anbefales af FMK CAB"):
         check(
             State.QUALIFIED,
             "prioritise",
@@ -106,7 +106,7 @@ def test_a_technical_change_must_pass_cab_before_it_is_prioritised():
 
 
 def test_only_technical_changes_go_to_cab():
-    with pytest.raises(TransitionNotAllowed, match="Only technical changes"):
+    with pytest.raises(TransitionNotAllowed, match="Kun tekniske ændringer"):
         check(State.QUALIFIED, "send_to_cab", is_technical=False, forum_kind=COORDINATION)
 
 
@@ -126,7 +126,7 @@ def test_critical_deviations_go_from_programme_group_to_steering_group():
 
 
 def test_every_step_but_raising_needs_a_reason_and_a_meeting():
-    with pytest.raises(TransitionNotAllowed, match="Say why") as error:
+    with pytest.raises(TransitionNotAllowed, match="Angiv hvorfor") as error:
         check(
             State.QUALIFIED,
             "reject",
@@ -135,19 +135,19 @@ def test_every_step_but_raising_needs_a_reason_and_a_meeting():
             has_reason=False,
         )
     assert error.value.field == "reason"
-    with pytest.raises(TransitionNotAllowed, match="Choose the meeting"):
+    with pytest.raises(TransitionNotAllowed, match="Vælg det møde"):
         check(State.QUALIFIED, "reject", is_technical=False)
 
 
 def test_a_closed_wish_allows_nothing():
     for state in wish_flow.FINAL_STATES:
         assert wish_flow.allowed_transitions(state, is_technical=False) == []
-        with pytest.raises(TransitionNotAllowed, match="closed"):
+        with pytest.raises(TransitionNotAllowed, match="afsluttet"):
             check(state, "postpone", is_technical=False, forum_kind=COORDINATION)
 
 
 def test_an_unknown_step_is_named_in_the_error():
-    with pytest.raises(TransitionNotAllowed, match="“approve_all” is not a step"):
+    with pytest.raises(TransitionNotAllowed, match="“approve_all” er ikke et trin"):
         check(State.RAISED, "approve_all", is_technical=False)
 
 

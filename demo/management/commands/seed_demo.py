@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "municipalities.demo_data.seed",
     "readiness.demo_data.seed",
+    "governance.demo_data.seed",
 ]
 
 

@@ -31,7 +31,7 @@ class TransitionForm(forms.Form):
 
     transition = forms.ChoiceField(label=_("Step"))
     meeting = MeetingChoiceField(
-        label=_("Decided in the meeting"), queryset=Meeting.objects.none(), required=False
+        label=_("Decided in the meeting"), queryset=Meeting.objects.none()
     )
     quarter = forms.ChoiceField(
         label=_("Roadmap quarter"),
@@ -48,7 +48,6 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
         help_text=_("Why the forum decided so; kept with the wish."),
     )
 

@@ -80,8 +80,12 @@ def test_the_admin_records_a_step_through_the_flow(coordinator_client, coordinat
         title="x", description="y", origin_forum=forum("driftsgruppen"), by=coordinator
     )
     url = reverse("admin:governance_wish_transition", args=[wish.pk])
-    refused = coordinator_client.post(url, {"transition": "qualify", "meeting": meeting.pk})
-    assertContains(refused, "Angiv hvorfor")
+    elsewhere = MeetingFactory(forum=forum("kliniske-brugergrupper"), starts_at=days_ago(2))
+    refused = coordinator_client.post(
+        url, {"transition": "qualify", "meeting": elsewhere.pk, "reason": "Forkert møde."}
+    )
+    assertContains(refused, "besluttes af den brugergruppe eller driftsgruppe")
+    assert wish.transitions.count() == 1
     response = coordinator_client.post(
         url, {"transition": "qualify", "meeting": meeting.pk, "reason": "Klar til behandling."}
     )

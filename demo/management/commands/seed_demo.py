@@ -10,6 +10,7 @@ SEEDERS = [
     "municipalities.demo_data.seed",
     "readiness.demo_data.seed",
     "governance.demo_data.seed",
+    "waves.demo_data.seed",
 ]
 
 

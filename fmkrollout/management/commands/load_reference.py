@@ -12,6 +12,7 @@ LOADERS = [
     "municipalities.reference.load_reference_data",
     "readiness.reference.load_questionnaires",
     "governance.reference.load_governance_data",
+    "waves.reference.load_waves_and_draft",
 ]
 
 

@@ -1,0 +1,559 @@
+"""The wave solver: which municipality implements FMK in which wave, and why.
+
+Pure Python on top of HiGHS (through `scipy.optimize.milp`): a
+`PlanningProblem` goes in, a `PlanResult` with an explanation for every
+municipality comes out. This module must never import Django, read settings
+or the clock, so every rule is testable in milliseconds and the same input
+always gives the same plan.
+
+The model (one binary x[m, w] per municipality and wave):
+
+- hard: every municipality in exactly one wave; at most `capacity`
+  municipalities per wave; a pin fixes a municipality to its wave; a
+  vendor's earliest wave forbids the waves before it (the planning layer
+  passes no limit when a coordinator has overridden it);
+- soft, each multiplied by a coordinator's weight (points):
+  readiness, GP adoption and hospital adoption pull a municipality earlier
+  (figure / 100 x position of the wave, 0 for the first and 1 for the last);
+  a wish costs its distance in waves (0, 0.5 or 1 for three waves);
+  every split neighbour pair costs the split weight once; every municipality
+  placed away from its wave in the published plan costs the stability weight.
+
+Missing figures are explicit, never zero by accident:
+- readiness None (never submitted): 0, the municipality has shown no
+  readiness, so nothing pulls it forward;
+- wish None: no wish term;
+- GP or hospital adoption None (not reported, or no GP practice at all, as
+  on Læsø): the average of the reported figures, so the criterion neither
+  pulls it earlier nor later than the typical municipality.
+
+Split pairs use the linear formulation split[p] >= x[a, w] - x[b, w] for
+every pair and wave, which HiGHS proves optimal on the real map in about a
+second (CP-SAT with implications could not close the bound). Waves that are
+truly interchangeable (same capacity and identical costs and bounds) get
+symmetry-breaking bounds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
+
+CRITERIA = ("readiness", "wish", "gp_adoption", "hospital_adoption", "split", "stability")
+
+
+@dataclass(frozen=True)
+class WaveSpec:
+    number: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class MunicipalityInput:
+    code: int
+    name: str = ""
+    readiness: float | None = None  # 0–100; None: never submitted
+    wish_wave: int | None = None  # None: no preference
+    gp_adoption: float | None = None  # 0–100; None: no figure
+    hospital_adoption: float | None = None  # 0–100; None: no figure
+    earliest_wave: int | None = None  # vendor limit; None: none or overridden
+    limit_source: str = ""  # who set the limit, e.g. the vendor's name
+    pinned_wave: int | None = None
+    current_wave: int | None = None  # in the published plan (stability)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points per criterion; the coordinators set them (0 switches one off)."""
+
+    readiness: float = 10.0
+    wish: float = 6.0
+    gp_adoption: float = 3.0
+    hospital_adoption: float = 2.0
+    split_neighbours: float = 2.0
+    stability: float = 5.0
+
+
+@dataclass(frozen=True)
+class PlanningProblem:
+    waves: tuple[WaveSpec, ...]
+    municipalities: tuple[MunicipalityInput, ...]
+    neighbour_pairs: tuple[tuple[int, int], ...] = ()
+    weights: Weights = field(default_factory=Weights)
+    time_limit: float = 60.0
+    mip_rel_gap: float = 1e-6
+    # The what-if costs compare every municipality with every other
+    # (quadratic); large synthetic benchmarks switch them off.
+    with_move_costs: bool = True
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why no plan can exist, in terms a coordinator can act on.
+
+    kind: "capacity" (the municipalities that can only go into `waves`
+    outnumber their capacity), "pin_vendor_limit" (pinned before its
+    vendor's earliest wave), "unknown_wave" (a pin, wish or limit names a
+    wave that does not exist).
+    """
+
+    kind: str
+    waves: tuple[int, ...] = ()
+    capacity: int = 0
+    demand: int = 0
+    pinned: tuple[int, ...] = ()
+    limited: tuple[int, ...] = ()
+    code: int | None = None
+
+    def __str__(self):
+        if self.kind == "capacity":
+            return (
+                f"waves {list(self.waves)} hold {self.capacity} but {self.demand} can only go "
+                f"there (pinned {list(self.pinned)}, vendor limits {list(self.limited)})"
+            )
+        if self.kind == "pin_vendor_limit":
+            return f"{self.code} is pinned before its vendor's earliest wave"
+        return f"{self.code} names an unknown wave"
+
+
+@dataclass(frozen=True)
+class MoveCost:
+    """What moving a municipality to another wave would cost the plan.
+
+    `points` is the change of the objective for the cheapest single change
+    that keeps every hard constraint: moving it alone if the wave has room,
+    else exchanging it with one municipality of that wave (`partner`). The
+    current plan is optimal, so re-optimising with it pinned there costs at
+    least 0 and at most `points`. None with `blocked` = "vendor_limit" or
+    "no_exchange" when no such change exists.
+    """
+
+    points: float | None
+    partner: int | None = None
+    blocked: str = ""
+
+
+@dataclass(frozen=True)
+class MunicipalityExplanation:
+    code: int
+    wave: int
+    contributions: dict[str, float]  # criterion -> points it costs in its wave
+    wish_met: bool | None
+    neighbours_same: tuple[int, ...]
+    neighbours_other: tuple[int, ...]
+    pinned: bool
+    earliest_wave: int | None
+    move_costs: dict[int, MoveCost]
+
+    @property
+    def total(self):
+        return sum(self.contributions.values())
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    capacity_use: dict[int, tuple[int, int]]  # wave -> (municipalities, capacity)
+    split_pairs: tuple[tuple[int, int], ...]
+    wishes_met: int
+    wishes_total: int
+    average_readiness: dict[int, float | None]
+    objective: float
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    status: str  # "optimal" | "feasible" | "infeasible" | "no_solution"
+    assignment: dict[int, int] = field(default_factory=dict)
+    objective: float | None = None
+    gap: float | None = None
+    solve_seconds: float = 0.0
+    conflicts: tuple[Conflict, ...] = ()
+    explanations: dict[int, MunicipalityExplanation] = field(default_factory=dict)
+    summary: PlanSummary | None = None
+    message: str = ""
+
+    @property
+    def has_plan(self):
+        return self.status in ("optimal", "feasible")
+
+
+def allowed_waves(municipality, wave_numbers):
+    """The waves a municipality may go into under the hard constraints."""
+    if municipality.pinned_wave is not None:
+        return {municipality.pinned_wave} & set(wave_numbers)
+    earliest = municipality.earliest_wave or min(wave_numbers)
+    return {w for w in wave_numbers if w >= earliest}
+
+
+def find_conflicts(problem):
+    """Check the hard constraints before the MILP; return what cannot hold.
+
+    Assigning municipalities to waves with capacities is a bipartite
+    b-matching, so Hall's condition is exact: a plan exists if and only if,
+    for every set S of waves, the municipalities that may only go into S
+    fit S's capacity. With few waves (up to 12) every set is checked; the
+    smallest violated sets are reported.
+    """
+    numbers = [w.number for w in problem.waves]
+    known = set(numbers)
+    conflicts = []
+    for m in problem.municipalities:
+        for wave in (m.pinned_wave, m.earliest_wave):
+            if wave is not None and wave not in known:
+                conflicts.append(Conflict("unknown_wave", code=m.code, waves=(wave,)))
+        if (
+            m.pinned_wave is not None
+            and m.earliest_wave is not None
+            and m.pinned_wave < m.earliest_wave
+        ):
+            conflicts.append(
+                Conflict(
+                    "pin_vendor_limit",
+                    code=m.code,
+                    waves=(m.pinned_wave, m.earliest_wave),
+                )
+            )
+    if conflicts:
+        return tuple(conflicts)
+
+    capacity = {w.number: w.capacity for w in problem.waves}
+    allowed = {m.code: frozenset(allowed_waves(m, numbers)) for m in problem.municipalities}
+    by_code = {m.code: m for m in problem.municipalities}
+    if len(numbers) <= 12:
+        subsets = [
+            frozenset(s)
+            for size in range(1, len(numbers) + 1)
+            for s in itertools.combinations(numbers, size)
+        ]
+    else:
+        subsets = [frozenset(numbers[i:]) for i in range(len(numbers))]
+        subsets += [frozenset([n]) for n in numbers]
+    violated = []
+    for subset in subsets:
+        if any(v < subset for v in violated):
+            continue  # a smaller set already explains this one
+        codes = sorted(c for c, waves in allowed.items() if waves <= subset)
+        room = sum(capacity[w] for w in subset)
+        if len(codes) > room:
+            violated.append(subset)
+            conflicts.append(
+                Conflict(
+                    "capacity",
+                    waves=tuple(sorted(subset)),
+                    capacity=room,
+                    demand=len(codes),
+                    pinned=tuple(c for c in codes if by_code[c].pinned_wave is not None),
+                    limited=tuple(c for c in codes if by_code[c].pinned_wave is None),
+                )
+            )
+    return tuple(conflicts)
+
+
+class _Costs:
+    """The per-(municipality, wave) costs by criterion, shared by the MILP
+    and the explanations so that both count exactly the same points."""
+
+    def __init__(self, problem):
+        self.problem = problem
+        self.waves = [w.number for w in problem.waves]
+        self.index_of_wave = {w: k for k, w in enumerate(self.waves)}
+        self.codes = [m.code for m in problem.municipalities]
+        self.index_of_code = {c: i for i, c in enumerate(self.codes)}
+        count = len(self.waves)
+        position = np.array([k / (count - 1) if count > 1 else 0.0 for k in range(count)])
+        weights = problem.weights
+        municipalities = problem.municipalities
+
+        def neutral(values):
+            known = [v for v in values if v is not None]
+            return sum(known) / len(known) if known else 0.0
+
+        gp_neutral = neutral(m.gp_adoption for m in municipalities)
+        hospital_neutral = neutral(m.hospital_adoption for m in municipalities)
+        readiness = np.array([(m.readiness or 0.0) / 100 for m in municipalities])
+        gp = np.array(
+            [
+                (gp_neutral if m.gp_adoption is None else m.gp_adoption) / 100
+                for m in municipalities
+            ]
+        )
+        hospital = np.array(
+            [
+                (hospital_neutral if m.hospital_adoption is None else m.hospital_adoption) / 100
+                for m in municipalities
+            ]
+        )
+        n = len(municipalities)
+        self.by_criterion = {
+            "readiness": weights.readiness * np.outer(readiness, position),
+            "gp_adoption": weights.gp_adoption * np.outer(gp, position),
+            "hospital_adoption": weights.hospital_adoption * np.outer(hospital, position),
+            "wish": np.zeros((n, count)),
+            "stability": np.zeros((n, count)),
+        }
+        for i, m in enumerate(municipalities):
+            if m.wish_wave in self.index_of_wave:
+                wish = self.index_of_wave[m.wish_wave]
+                distance = np.abs(np.arange(count) - wish) / max(count - 1, 1)
+                self.by_criterion["wish"][i] = weights.wish * distance
+            if m.current_wave in self.index_of_wave:
+                moved = np.ones(count)
+                moved[self.index_of_wave[m.current_wave]] = 0
+                self.by_criterion["stability"][i] = weights.stability * moved
+        self.unary = sum(self.by_criterion.values())
+        self.split_weight = weights.split_neighbours
+        self.neighbours = {c: [] for c in self.codes}
+        self.pairs = []
+        for a, b in problem.neighbour_pairs:
+            if a in self.index_of_code and b in self.index_of_code and a != b:
+                self.pairs.append((min(a, b), max(a, b)))
+        self.pairs = sorted(set(self.pairs))
+        for a, b in self.pairs:
+            self.neighbours[a].append(b)
+            self.neighbours[b].append(a)
+        self.allowed = {m.code: allowed_waves(m, self.waves) for m in problem.municipalities}
+
+    def objective(self, assignment):
+        total = sum(
+            self.unary[self.index_of_code[c], self.index_of_wave[w]] for c, w in assignment.items()
+        )
+        splits = sum(1 for a, b in self.pairs if assignment[a] != assignment[b])
+        return float(total + self.split_weight * splits)
+
+
+def _interchangeable_groups(costs, lower, upper):
+    """Sets of waves that no cost, bound or capacity tells apart."""
+    n, count = costs.unary.shape
+    capacity = [w.capacity for w in costs.problem.waves]
+    groups = []
+    seen = set()
+    for k in range(count):
+        if k in seen:
+            continue
+        group = [k]
+        for other in range(k + 1, count):
+            if (
+                other not in seen
+                and capacity[other] == capacity[k]
+                and np.array_equal(costs.unary[:, k], costs.unary[:, other])
+                and np.array_equal(lower[:, k], lower[:, other])
+                and np.array_equal(upper[:, k], upper[:, other])
+            ):
+                group.append(other)
+        if len(group) > 1:
+            groups.append(group)
+            seen.update(group)
+    return groups
+
+
+def solve(problem):
+    """Assign every municipality to a wave; return the plan and its reasons.
+
+    Infeasible input is reported through `conflicts` (found by the checks
+    before the MILP), never by an exception.
+    """
+    started = time.perf_counter()
+    if not problem.waves:
+        return PlanResult(status="infeasible", message="no waves")
+    conflicts = find_conflicts(problem)
+    if conflicts:
+        return PlanResult(
+            status="infeasible",
+            conflicts=conflicts,
+            message="; ".join(str(c) for c in conflicts),
+            solve_seconds=time.perf_counter() - started,
+        )
+    costs = _Costs(problem)
+    n, count = len(costs.codes), len(costs.waves)
+    if n == 0:
+        return PlanResult(status="optimal", objective=0.0, gap=0.0)
+
+    lower = np.zeros((n, count))
+    upper = np.ones((n, count))
+    for i, m in enumerate(problem.municipalities):
+        for k, wave in enumerate(costs.waves):
+            if wave not in costs.allowed[m.code]:
+                upper[i, k] = 0
+        if m.pinned_wave is not None:
+            lower[i, costs.index_of_wave[m.pinned_wave]] = 1
+
+    # Symmetry: if waves are interchangeable, order them by their first
+    # municipality, so municipality j can only be in the first j+1 of them.
+    for group in _interchangeable_groups(costs, lower, upper):
+        eligible = [i for i in range(n) if upper[i, group[0]] == 1]
+        for j, i in enumerate(eligible):
+            for k in group[j + 1 :]:
+                upper[i, k] = 0
+
+    use_splits = costs.split_weight > 0 and costs.pairs
+    pair_count = len(costs.pairs) if use_splits else 0
+    variables = n * count + pair_count
+    objective = np.concatenate([costs.unary.ravel(), np.full(pair_count, costs.split_weight)])
+
+    rows, cols, values, row_lower, row_upper = [], [], [], [], []
+    row = 0
+    for i in range(n):  # exactly one wave each
+        for k in range(count):
+            rows.append(row)
+            cols.append(i * count + k)
+            values.append(1.0)
+        row_lower.append(1)
+        row_upper.append(1)
+        row += 1
+    for k, wave in enumerate(problem.waves):  # capacities
+        for i in range(n):
+            rows.append(row)
+            cols.append(i * count + k)
+            values.append(1.0)
+        row_lower.append(-np.inf)
+        row_upper.append(wave.capacity)
+        row += 1
+    if use_splits:  # split[p] >= x[a, w] - x[b, w]
+        for p, (a, b) in enumerate(costs.pairs):
+            ia, ib = costs.index_of_code[a], costs.index_of_code[b]
+            for k in range(count):
+                for sign in (1.0, -1.0):
+                    rows += [row, row, row]
+                    cols += [ia * count + k, ib * count + k, n * count + p]
+                    values += [sign, -sign, -1.0]
+                    row_lower.append(-np.inf)
+                    row_upper.append(0)
+                    row += 1
+    matrix = coo_array((values, (rows, cols)), shape=(row, variables)).tocsr()
+    result = milp(
+        objective,
+        integrality=np.concatenate([np.ones(n * count), np.zeros(pair_count)]),
+        bounds=Bounds(
+            np.concatenate([lower.ravel(), np.zeros(pair_count)]),
+            np.concatenate([upper.ravel(), np.ones(pair_count)]),
+        ),
+        constraints=LinearConstraint(matrix, row_lower, row_upper),
+        options={
+            "time_limit": problem.time_limit,
+            "mip_rel_gap": problem.mip_rel_gap,
+            "disp": False,
+        },
+    )
+    seconds = time.perf_counter() - started
+    if result.x is None:
+        # The checks above make the model feasible, so this is a time limit
+        # reached before any plan was found.
+        return PlanResult(status="no_solution", solve_seconds=seconds, message=result.message)
+    chosen = result.x[: n * count].reshape(n, count).argmax(axis=1)
+    assignment = {costs.codes[i]: costs.waves[int(chosen[i])] for i in range(n)}
+    status = "optimal" if result.status == 0 else "feasible"
+    gap = float(result.mip_gap) if result.mip_gap is not None else None
+    if status == "optimal":
+        gap = min(gap or 0.0, problem.mip_rel_gap)
+    return PlanResult(
+        status=status,
+        assignment=assignment,
+        objective=costs.objective(assignment),
+        gap=gap,
+        solve_seconds=seconds,
+        explanations=_explain(costs, assignment),
+        summary=_summarise(costs, assignment),
+    )
+
+
+def evaluate(problem, assignment):
+    """Explain a given assignment (e.g. the 2013 draft, or one moved by
+    hand) with the same costs as the solver; capacities are not enforced."""
+    costs = _Costs(problem)
+    return _explain(costs, assignment), _summarise(costs, assignment)
+
+
+def _summarise(costs, assignment):
+    counts = {w: 0 for w in costs.waves}
+    readiness = {w: [] for w in costs.waves}
+    wishes_met = wishes_total = 0
+    for m in costs.problem.municipalities:
+        wave = assignment[m.code]
+        counts[wave] += 1
+        if m.readiness is not None:
+            readiness[wave].append(m.readiness)
+        if m.wish_wave is not None:
+            wishes_total += 1
+            wishes_met += m.wish_wave == wave
+    return PlanSummary(
+        capacity_use={w.number: (counts[w.number], w.capacity) for w in costs.problem.waves},
+        split_pairs=tuple(p for p in costs.pairs if assignment[p[0]] != assignment[p[1]]),
+        wishes_met=wishes_met,
+        wishes_total=wishes_total,
+        average_readiness={w: (sum(v) / len(v) if v else None) for w, v in readiness.items()},
+        objective=costs.objective(assignment),
+    )
+
+
+def _explain(costs, assignment):
+    counts = {w: 0 for w in costs.waves}
+    for wave in assignment.values():
+        counts[wave] += 1
+    capacity = {w.number: w.capacity for w in costs.problem.waves}
+    members = {w: [] for w in costs.waves}
+    for code, wave in assignment.items():
+        members[wave].append(code)
+    by_code = {m.code: m for m in costs.problem.municipalities}
+    split_weight = costs.split_weight
+
+    def own_delta(code, source, target, fixed=None):
+        """Change of the objective if `code` alone moves source -> target."""
+        i = costs.index_of_code[code]
+        delta = (
+            costs.unary[i, costs.index_of_wave[target]]
+            - costs.unary[i, costs.index_of_wave[source]]
+        )
+        for other in costs.neighbours[code]:
+            other_wave = assignment[other]
+            delta += split_weight * ((other_wave != target) - (other_wave != source))
+        return delta
+
+    explanations = {}
+    for m in costs.problem.municipalities:
+        code, wave = m.code, assignment[m.code]
+        i, k = costs.index_of_code[code], costs.index_of_wave[wave]
+        same = tuple(sorted(o for o in costs.neighbours[code] if assignment[o] == wave))
+        other = tuple(sorted(o for o in costs.neighbours[code] if assignment[o] != wave))
+        contributions = {name: float(table[i, k]) for name, table in costs.by_criterion.items()}
+        # Each split pair counts once in the objective: half to each side.
+        contributions["split"] = split_weight * len(other) / 2
+        move_costs = {}
+        # What-if ignores the municipality's own pin: the question is asked
+        # before pinning, or to see what a pin costs.
+        unpinned = {w for w in costs.waves if w >= (m.earliest_wave or costs.waves[0])}
+        for target in costs.waves if costs.problem.with_move_costs else ():
+            if target == wave:
+                continue
+            if target not in unpinned:
+                move_costs[target] = MoveCost(None, blocked="vendor_limit")
+                continue
+            alone = own_delta(code, wave, target)
+            best = MoveCost(float(alone)) if counts[target] < capacity[target] else None
+            for partner in members[target]:
+                if by_code[partner].pinned_wave is not None:
+                    continue
+                if wave not in costs.allowed[partner]:
+                    continue
+                delta = alone + own_delta(partner, target, wave)
+                if partner in costs.neighbours[code]:
+                    delta += 2 * split_weight  # the pair stays split; undo both counts
+                if best is None or delta < best.points - 1e-9:
+                    best = MoveCost(float(delta), partner=partner)
+            move_costs[target] = best or MoveCost(None, blocked="no_exchange")
+        explanations[code] = MunicipalityExplanation(
+            code=code,
+            wave=wave,
+            contributions=contributions,
+            wish_met=None if m.wish_wave is None else m.wish_wave == wave,
+            neighbours_same=same,
+            neighbours_other=other,
+            pinned=m.pinned_wave is not None,
+            earliest_wave=m.earliest_wave,
+            move_costs=move_costs,
+        )
+    return explanations

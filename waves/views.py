@@ -1,0 +1,177 @@
+"""Wave plan pages for everyone signed in.
+
+Project managers see the published (and older) plans and the explanation
+of their own municipality's wave; coordinators and viewers see every plan,
+drafts and scenarios included, and the comparisons. Coordinators change
+plans in the admin.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy
+
+from municipalities.access import (
+    any_role_required,
+    get_municipality_for_user,
+    staff_roles_required,
+)
+from municipalities.models import Municipality
+
+from .comparison import compare_plans
+from .maps import plan_map
+from .models import Assignment, Wave, WavePlan
+from .solver import CRITERIA
+
+
+def _plan_context(request, plan):
+    waves = list(Wave.objects.all())
+    assignments = list(plan.assignments.for_review())
+    visible = set(Municipality.objects.visible_to(request.user).values_list("code", flat=True))
+    by_wave = []
+    for wave in waves:
+        rows = [a for a in assignments if a.wave_id == wave.pk]
+        by_wave.append(
+            {
+                "wave": wave,
+                "assignments": rows,
+                "count": len(rows),
+                "over": len(rows) > wave.capacity,
+                "under": len(rows) < wave.capacity,
+            }
+        )
+    summary = plan.summary or {}
+    return {
+        "plan": plan,
+        "by_wave": by_wave,
+        "visible_codes": visible,
+        "split_pairs": len(summary.get("split_pairs", [])),
+        "map": plan_map(
+            {a.municipality_id: a.wave.number for a in assignments},
+            labels={w.number: w.name for w in waves},
+        ),
+        "waves": waves,
+        "average_readiness": [
+            (wave, summary.get("average_readiness", {}).get(str(wave.number))) for wave in waves
+        ],
+    }
+
+
+@any_role_required
+def plan_current(request):
+    """The published plan: what every municipality works towards."""
+    plan = WavePlan.objects.published().select_related("published_by").first()
+    if plan is None:
+        return render(request, "waves/no_plan.html")
+    return render(request, "waves/plan_detail.html", _plan_context(request, plan))
+
+
+@staff_roles_required
+def plan_list(request):
+    plans = WavePlan.objects.select_related("scenario", "made_by").order_by("-created_at", "-pk")
+    return render(request, "waves/plan_list.html", {"plans": plans})
+
+
+@any_role_required
+def plan_detail(request, pk):
+    plan = get_object_or_404(
+        WavePlan.objects.visible_to(request.user).select_related("scenario", "published_by"),
+        pk=pk,
+    )
+    return render(request, "waves/plan_detail.html", _plan_context(request, plan))
+
+
+CRITERION_LABELS = {
+    "readiness": gettext_lazy("Readiness"),
+    "wish": gettext_lazy("Own wish"),
+    "gp_adoption": gettext_lazy("GP adoption"),
+    "hospital_adoption": gettext_lazy("Hospital adoption"),
+    "split": gettext_lazy("Neighbours in other waves"),
+    "stability": gettext_lazy("Moved from the published plan"),
+}
+
+
+@any_role_required
+def explanation(request, pk, code):
+    """Why a municipality is in its wave: points per criterion, wish,
+    neighbours, pin, vendor limit, and what moving it would cost."""
+    plan = get_object_or_404(
+        WavePlan.objects.visible_to(request.user).select_related("scenario"), pk=pk
+    )
+    municipality = get_municipality_for_user(request.user, code)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("wave", "municipality__region"),
+        plan=plan,
+        municipality=municipality,
+    )
+    waves = {w.number: w for w in Wave.objects.all()}
+    data = assignment.explanation or {}
+    partners = [c.get("partner") for c in data.get("move_costs", {}).values()]
+    names = dict(
+        Municipality.objects.filter(
+            code__in=data.get("neighbours_same", []) + data.get("neighbours_other", []) + partners
+        ).values_list("code", "short_name")
+    )
+    other_plan_waves = dict(plan.assignments.values_list("municipality_id", "wave__name"))
+    contributions = [
+        (CRITERION_LABELS[name], data.get("contributions", {}).get(name))
+        for name in CRITERIA
+        if name in data.get("contributions", {})
+    ]
+    moves = []
+    for number, cost in sorted(data.get("move_costs", {}).items()):
+        moves.append(
+            {
+                "wave": waves.get(int(number)),
+                "points": cost.get("points"),
+                "partner": names.get(cost.get("partner")),
+                "blocked": cost.get("blocked"),
+            }
+        )
+    inputs = plan.inputs.get("municipalities", {}).get(str(code), {})
+    return render(
+        request,
+        "waves/explanation.html",
+        {
+            "plan": plan,
+            "assignment": assignment,
+            "municipality": municipality,
+            "contributions": contributions,
+            "total": sum(v for _name, v in contributions if v is not None),
+            "neighbours_same": [
+                (names.get(c, c), other_plan_waves.get(c)) for c in data.get("neighbours_same", [])
+            ],
+            "neighbours_other": [
+                (names.get(c, c), other_plan_waves.get(c))
+                for c in data.get("neighbours_other", [])
+            ],
+            "moves": moves,
+            "inputs": inputs,
+            "earliest_wave": waves.get(assignment.earliest_wave),
+            "wish_wave": waves.get(assignment.wish_wave),
+        },
+    )
+
+
+@staff_roles_required
+def compare(request):
+    """Two plans side by side; by default the current draft against the
+    published plan (or the 2013 draft when nothing is published)."""
+    plans = WavePlan.objects.with_plan().select_related("scenario")
+    left = right = None
+    try:
+        if request.GET.get("a"):
+            left = plans.get(pk=int(request.GET["a"]))
+        if request.GET.get("b"):
+            right = plans.get(pk=int(request.GET["b"]))
+    except (ValueError, WavePlan.DoesNotExist) as error:
+        raise Http404 from error
+    left = left or plans.published().first() or plans.historical().first()
+    right = right or plans.current_draft()
+    comparison = None
+    if left is not None and right is not None and left.pk != right.pk:
+        comparison = compare_plans(left, right)
+    return render(
+        request,
+        "waves/compare.html",
+        {"comparison": comparison, "plans": plans, "left": left, "right": right},
+    )

@@ -347,3 +347,11 @@ def test_a_new_password_ends_the_calendar_link(client, viewer):
     viewer.set_password("et-helt-nyt-kodeord")
     viewer.save()
     assert client.get(url, {"token": token}).status_code == 404
+
+
+def test_english_readers_get_the_english_names_and_mandates(viewer_client):
+    viewer_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = viewer_client.get(forum_url("cab"))
+    assertContains(response, "FMK CAB (Change Advisory Board)")
+    assertContains(response, "acts as the change advisory board of FMK system management")
+    assertNotContains(response, "teknisk arkitekturforum")

@@ -219,17 +219,19 @@ class WeightSetAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = WeightSetForm
+            # The weight fields are added by the form itself, per question.
+            kwargs.update(form=WeightSetForm, fields=["questionnaire", "note"])
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            form = self.get_form(request)()
+            questionnaire = Questionnaire.objects.current()
+            questions = questionnaire.questions.all() if questionnaire else []
             return [
                 (None, {"fields": ["questionnaire", "note"]}),
                 (
                     _("Weights (a new set; scores are recomputed when you save)"),
-                    {"fields": [f"weight_{q.pk}" for q in form.scored]},
+                    {"fields": [f"weight_{q.pk}" for q in questions if q.is_scored]},
                 ),
             ]
         return [

@@ -72,7 +72,7 @@ def municipalities_with_readiness(questionnaire, questions=()):
 
     Annotates `status` ("not_started" when there is no response), `score`,
     `wish_wave`, `review_status`, `updated_at`, `submitted_at`,
-    `submission_count` and, for each question given, `answer__<key>`: the
+    `submission_count` and, for each question given, `answer_<key>`: the
     label of the latest submitted answer, in the current language. The
     overview table and its export read only these, so their query count does
     not grow with the number of municipalities.
@@ -98,10 +98,10 @@ def municipalities_with_readiness(questionnaire, questions=()):
         )
     )
     answers = {
-        f"answer__{question.key}": Subquery(
-            Answer.objects.filter(
-                revision_id=OuterRef("submitted_revision_id"), question=question
-            ).values(label)[:1]
+        f"answer_{question.key}": Subquery(
+            Answer.objects.filter(revision_id=OuterRef("submitted_revision_id"), question=question)
+            .order_by()
+            .values(label)[:1]
         )
         for question in questions
     }

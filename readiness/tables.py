@@ -1,6 +1,7 @@
 """The coordinators' overview table and its Excel export."""
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -26,11 +27,10 @@ class ReadinessTable(tables.Table):
     score = tables.Column(
         verbose_name=_("Score"),
         attrs={"td": {"class": "number"}, "th": {"class": "number"}},
-        order_by=("score", "short_name"),
     )
     wish_wave = tables.Column(verbose_name=_("Own wish"))
     review_status = tables.Column(verbose_name=_("Review"))
-    updated_at = tables.DateTimeColumn(verbose_name=_("Last saved"), format="j. M Y H:i")
+    updated_at = tables.DateTimeColumn(verbose_name=_("Last saved"), format="d.m.Y H:i")
     history = tables.Column(
         verbose_name=_("History"), accessor="code", orderable=False, exclude_from_export=True
     )
@@ -44,16 +44,33 @@ class ReadinessTable(tables.Table):
     def __init__(self, *args, questions=(), **kwargs):
         extra = [
             (
-                f"answer__{question.key}",
+                f"answer_{question.key}",
                 tables.Column(
                     verbose_name=question.localized("short_label"),
-                    accessor=f"answer__{question.key}",
+                    accessor=f"answer_{question.key}",
                     default="",
                 ),
             )
             for question in questions
         ]
         super().__init__(*args, extra_columns=extra, **kwargs)
+
+    def _nulls_last(self, queryset, field, is_descending):
+        # Municipalities without a response sort after those with one, in
+        # both directions and on every database.
+        expression = (
+            F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
+        )
+        return queryset.order_by(expression, "short_name"), True
+
+    def order_score(self, queryset, is_descending):
+        return self._nulls_last(queryset, "score", is_descending)
+
+    def order_wish_wave(self, queryset, is_descending):
+        return self._nulls_last(queryset, "wish_wave", is_descending)
+
+    def order_updated_at(self, queryset, is_descending):
+        return self._nulls_last(queryset, "updated_at", is_descending)
 
     def render_name(self, record):
         url = reverse("readiness:answers", args=[record.code])

@@ -1,0 +1,130 @@
+"""A project manager's readiness journey in a real browser (no JavaScript needed)."""
+
+import pytest
+
+from municipalities.roles import Role
+from tests.conftest import make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def project_manager(reference_data):
+    return make_user("pl-461", Role.PROJECT_MANAGER, [461], first_name="Pia", last_name="Lund")
+
+
+def question(page, key):
+    return page.locator(f"#question-{key}")
+
+
+def test_draft_leave_return_fix_error_submit_and_see_the_score(
+    page, live_server, login, assert_accessible, project_manager
+):
+    login("pl-461")
+    assert page.url.endswith("/kommuner/461/")
+    panel = page.locator(".readiness-panel")
+    assert "Ikke påbegyndt" in panel.inner_text()
+    assert_accessible()
+
+    page.get_by_role("link", name="Udfyld spørgeskemaet").click()
+    assert page.url.endswith("/parathed/461/")
+    assert_accessible()
+
+    # A partial draft: two of five questions, one of them "planned" with its date.
+    question(page, "project_manager").get_by_label("Ja", exact=True).check()
+    budget = question(page, "eoj_budget")
+    budget.get_by_label("Under etablering / planlagt").check()
+    budget.get_by_label("Forventes på plads senest").fill("2014-03-01")
+    budget.get_by_label("Kommentar").fill("Budgettet behandles i byrådet i januar.")
+    page.get_by_role("button", name="Gem kladde").click()
+    assert "Kladden er gemt (revision 1)" in page.locator("main").inner_text()
+
+    # Leave, and come back to the draft from the start page.
+    page.goto(f"{live_server.url}/kommuner/461/")
+    assert "Kladde" in page.locator(".readiness-panel").inner_text()
+    page.get_by_role("link", name="Fortsæt kladden").click()
+    assert question(page, "project_manager").get_by_label("Ja", exact=True).is_checked()
+    budget = question(page, "eoj_budget")
+    assert budget.get_by_label("Under etablering / planlagt").is_checked()
+    assert (
+        budget.get_by_label("Kommentar").input_value() == "Budgettet behandles i byrådet i januar."
+    )
+
+    # Submitting with answers missing: the summary on top, the error at the question.
+    question(page, "internal_resources").get_by_label("Ja", exact=True).check()
+    question(page, "wish").get_by_label("3. kvartal 2014 (bølge 2)").check()
+    page.get_by_role("button", name="Indsend").click()
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert "Signatur Central" in summary.inner_text()
+    error = question(page, "signature_central").locator(".form-error-message")
+    assert "Vælg et svar, før du indsender." in error.inner_text()
+    # What was typed is still there.
+    assert question(page, "wish").get_by_label("3. kvartal 2014 (bølge 2)").is_checked()
+    assert_accessible()
+
+    # The summary links to the question.
+    summary.get_by_role("link").first.click()
+    question(page, "signature_central").get_by_label("Ja", exact=True).check()
+    page.get_by_role("button", name="Indsend").click()
+
+    # The score page: 20 + 15 + 20 + 30 = 85, line by line, and what would raise it.
+    assert "/parathed/461/svar/" in page.url
+    main = page.locator("main").inner_text()
+    assert "Tak: Odenses svar er indsendt (revision 2)." in main
+    assert page.locator("#readiness-score").inner_text() == "85,0"
+    rows = page.locator("table.readiness-breakdown tbody tr")
+    assert rows.count() == 5
+    budget_row = rows.filter(has_text="Budget til EOJ-opgradering").inner_text()
+    assert "5 af 10" in budget_row and "15,0" in budget_row
+    assert "Et budget til opgradering af EOJ ville give 15,0 point mere." in main
+    assert_accessible()
+
+    page.goto(f"{live_server.url}/kommuner/461/")
+    panel = page.locator(".readiness-panel").inner_text()
+    assert "Indsendt" in panel and "85,0" in panel and "Afventer gennemgang" in panel
+
+
+def test_coordinator_overview_review_and_history_are_accessible(
+    page, live_server, login, assert_accessible, project_manager
+):
+    from municipalities.models import Municipality
+    from readiness.models import Questionnaire
+    from readiness.services import AnswerData, save_answers
+
+    questionnaire = Questionnaire.objects.current()
+    chosen = {}
+    for question in questionnaire.questions.prefetch_related("options"):
+        chosen[question.pk] = AnswerData(option_id=question.options.all()[0].pk)
+    save_answers(
+        municipality=Municipality.objects.get(code=461),
+        questionnaire=questionnaire,
+        answers=chosen,
+        base_revision=0,
+        by=project_manager,
+        submit=True,
+    )
+    make_user("koordinator", Role.COORDINATOR)
+    login("koordinator")
+    page.goto(f"{live_server.url}/parathed/?status=submitted")
+    assert "1 kommune passer." in page.locator("main").inner_text()
+    assert_accessible()
+
+    page.get_by_role("link", name="Odense").click()
+    assert "100,0" in page.locator("#readiness-score").inner_text()
+    page.get_by_label("Bed om en uddybning").check()
+    page.get_by_role("button", name="Gem gennemgang").click()
+    assert "Skriv, hvad der skal uddybes" in page.locator("main").inner_text()
+    page.get_by_label("Bed om en uddybning").check()
+    page.get_by_label("Kommentar til projektlederen").fill("Hvem er projektleder?")
+    page.get_by_role("button", name="Gem gennemgang").click()
+    assert "Gennemgang gemt: Uddybning ønsket." in page.locator("main").inner_text()
+    assert_accessible()
+
+    page.get_by_role("link", name="Svarenes historik").click()
+    history = page.locator("main").inner_text()
+    assert "Gennemgang: Uddybning ønsket" in history and "Revision 1: Indsendt" in history
+    assert_accessible()

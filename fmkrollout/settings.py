@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "municipalities",
     "readiness",
     "waves",
+    # Spreadsheet imports of the planning inputs (above `waves`, which it
+    # writes into).
+    "imports",
     "governance",
     "demo",
 ]

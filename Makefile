@@ -26,7 +26,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Collected (and compressed) static files, as WhiteNoise serves them with
 # DEBUG off; the test suite runs that way.
-staticfiles/.collected: $(VENV)/.installed node_modules/.installed $(shell find static -type f)
+staticfiles/.collected: $(VENV)/.installed node_modules/.installed $(shell find static */static -type f 2>/dev/null)
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0 -i scss -i "*.md"
 	touch $@
 

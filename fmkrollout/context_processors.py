@@ -9,7 +9,7 @@ NAVIGATION = [
     ("home", _("Home"), set(Role)),
     ("readiness:overview", _("Readiness"), {Role.COORDINATOR, Role.VIEWER}),
     ("waves:plan-current", _("Wave plan"), set(Role)),
-    ("governance:overview", _("Governance"), {Role.COORDINATOR, Role.VIEWER}),
+    ("governance:overview", _("Governance"), set(Role)),
     ("admin:index", _("Administration"), {Role.COORDINATOR}),
 ]
 

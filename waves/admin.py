@@ -641,6 +641,7 @@ class WavePlanAdmin(SimpleHistoryAdmin):
         "superseded_at",
     ]
     exclude = ["inputs", "summary"]
+    actions = ["export_to_excel"]
 
     def has_add_permission(self, request):
         return False
@@ -648,6 +649,16 @@ class WavePlanAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Plans are versions: kept, never deleted (scenario drafts included).
         return False
+
+    @admin.action(description=gettext_lazy("Export to Excel"), permissions=["view"])
+    def export_to_excel(self, request, queryset):
+        from .export_views import plan_workbook_response
+
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one plan to export."), messages.WARNING)
+            return None
+        plan = queryset.select_related("made_by", "published_by").get()
+        return plan_workbook_response(plan, request.user)
 
     @admin.display(description=gettext_lazy("split pairs"))
     def split_pairs(self, plan):

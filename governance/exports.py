@@ -4,19 +4,9 @@ from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-# A cell starting with one of these is read as a formula (or as DDE) by a
-# spreadsheet: text from users is prefixed with an apostrophe instead.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+# The portal's one renderer and formula guard, shared by every export.
+from fmkrollout.spreadsheets import Column, Properties, Sheet, write_workbook
 
 
 def wish_rows(wishes):
@@ -51,19 +41,13 @@ def wish_rows(wishes):
 
 def write_xlsx(title, header, rows):
     """Bytes of a one-sheet workbook; every text cell neutralised."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    bold = []
-    for value in header:
-        cell = WriteOnlyCell(sheet, value=str(value))
-        cell.font = Font(bold=True)
-        bold.append(cell)
-    sheet.append(bold)
-    for row in rows:
-        sheet.append([neutralise(value) for value in row])
+    columns = [
+        Column(str(value), 40 if index in (1, 2) else 14) for index, value in enumerate(header)
+    ]
     buffer = BytesIO()
-    workbook.save(buffer)
+    write_workbook(
+        buffer, [Sheet(str(title), columns, rows)], properties=Properties(title=str(title))
+    )
     return buffer.getvalue()
 
 

@@ -94,7 +94,7 @@ DEADLINE_DAY = datetime.date(2013, 11, 29)
 def _profile(municipality, rng):
     """(readiness 0..1, wished wave or None) for one municipality."""
     if municipality.short_name in DRAFT_WAVE_1:
-        wave, readiness = 1, rng.uniform(0.65, 1.0)
+        wave, readiness = 1, rng.uniform(0.55, 0.95)
     elif municipality.short_name in DRAFT_WAVE_2:
         wave, readiness = 2, rng.uniform(0.4, 0.85)
     else:
@@ -203,7 +203,7 @@ def seed():
             first = _answers(questions, readiness, wish, rng)
             saves.append(("submission", first))
             if state == "revised":
-                better = _answers(questions, min(1.0, readiness + 0.3), wish, rng)
+                better = _answers(questions, min(1.0, readiness + 0.2), wish, rng)
                 saves.append(("submission", better))
         days_before = rng.randint(2, 20)
         for number, (kind, answers) in enumerate(saves, start=1):

@@ -190,7 +190,7 @@ def save_answers(
     answers = {qid: answer for qid, answer in answers.items() if not answer.is_empty}
 
     response = (
-        Response.objects.select_for_update()
+        Response.objects.select_for_update(of=("self",))
         .select_related("current_revision__created_by")
         .filter(municipality=municipality, questionnaire=questionnaire)
         .first()

@@ -36,7 +36,7 @@ class ReadinessTable(tables.Table):
     )
 
     class Meta:
-        attrs = {"class": "table table--compact table--zebra"}
+        attrs = {"class": "table table--compact table--zebra readiness-overview-table"}
         order_by = ("name",)
         empty_text = _("No municipality matches the filters.")
         per_page = 50

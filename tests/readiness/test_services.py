@@ -18,7 +18,6 @@ from readiness.models import (
     ReviewStatus,
 )
 from readiness.selectors import readiness_for_planning
-from readiness.signals import planning_inputs_changed
 from tests.readiness.conftest import ALL_YES, answer_set
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def odense(db):
     return Municipality.objects.get(code=461)
-
-
-@pytest.fixture
-def signals_sent():
-    sent = []
-
-    def receiver(sender, **kwargs):
-        sent.append((sender.__name__, kwargs["reason"], kwargs["municipality_code"]))
-
-    planning_inputs_changed.connect(receiver, weak=False)
-    yield sent
-    planning_inputs_changed.disconnect(receiver)
 
 
 def save(questionnaire, questions, municipality, user, base, submit=False, **chosen):

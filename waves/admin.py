@@ -162,6 +162,8 @@ class GPAdoptionAdmin(SimpleHistoryAdmin):
 @admin.register(HospitalAdoption)
 class HospitalAdoptionAdmin(SimpleHistoryAdmin):
     list_display = ["region", "status", "share", "go_live", "source", "measured_on"]
+    list_filter = ["status", "go_live"]
+    search_fields = ["region__name", "source"]
     list_select_related = ["region"]
 
 
@@ -205,9 +207,26 @@ class VendorAgreementInline(admin.TabularInline):
 @admin.register(VendorPlan)
 class VendorPlanAdmin(SimpleHistoryAdmin):
     list_display = ["vendor", "earliest_wave", "source", "received_on"]
+    list_filter = ["earliest_wave"]
     list_select_related = ["vendor", "earliest_wave"]
     search_fields = ["vendor__name"]
     inlines = [VendorAgreementInline]
+
+
+@admin.register(VendorAgreement)
+class VendorAgreementAdmin(SimpleHistoryAdmin):
+    """The agreements one by one, with their history (also edited inline
+    on the vendor's plan)."""
+
+    list_display = ["municipality", "vendor", "wave", "note"]
+    list_filter = ["wave", "plan__vendor", "municipality__region"]
+    search_fields = ["municipality__short_name", "municipality__code", "plan__vendor__name"]
+    list_select_related = ["municipality", "wave", "plan__vendor"]
+    autocomplete_fields = ["municipality"]
+
+    @admin.display(description=gettext_lazy("vendor"), ordering="plan__vendor__name")
+    def vendor(self, agreement):
+        return agreement.plan.vendor
 
 
 @admin.register(MunicipalityVendor)

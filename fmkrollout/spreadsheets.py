@@ -12,6 +12,7 @@ Imports nothing from the portal's apps: every app may use it.
 
 import datetime
 import decimal
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -61,12 +62,13 @@ def neutralise(value):
     return value
 
 
+# XML 1.0 cannot hold most control characters; openpyxl refuses a cell
+# with one (IllegalCharacterError). Tabs and line breaks are kept.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _strip_control_characters(text):
-    # XML 1.0 cannot hold most control characters; openpyxl refuses a cell
-    # with one (IllegalCharacterError). Tabs and line breaks are kept.
-    if not any(ord(c) < 32 for c in text):
-        return text
-    return "".join(c for c in text if ord(c) >= 32 or c in "\t\n\r")
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def cell_value(value):

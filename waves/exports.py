@@ -245,7 +245,11 @@ def readiness_sheet(assignments):
         municipalities = []
     else:
         facts = [(_("Questionnaire"), str(questionnaire))]
-        municipalities = municipalities_with_readiness(questionnaire, questions).order_by("code")
+        municipalities = (
+            municipalities_with_readiness(questionnaire, questions)
+            .order_by("code")
+            .iterator(chunk_size=1000)
+        )
     statuses = _readiness_statuses()
 
     def rows():

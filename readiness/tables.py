@@ -5,10 +5,13 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
+
+# The portal's one formula guard and renderer, shared by every export
+# (`neutralise` is kept importable from here).
+from fmkrollout.spreadsheets import Properties, table_sheet, write_workbook
+from fmkrollout.spreadsheets import neutralise as neutralise
 
 from .models import ResponseStatus, ReviewStatus
 
@@ -109,28 +112,10 @@ class ReadinessTable(tables.Table):
         )
 
 
-# A cell starting with one of these is a formula to Excel (and to
-# LibreOffice): an answer's comment must never run as one.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Make text that a spreadsheet would read as a formula plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def export_xlsx(table, stream, *, title):
-    """Write the table's rows (all of them, as filtered and sorted) as xlsx."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in table.as_values():
-        sheet.append([_cell(value) for value in row])
-    workbook.save(stream)
-
-
-def _cell(value):
-    if isinstance(value, Promise) or hasattr(value, "__html__"):
-        value = str(value)
-    return neutralise(value)
+    """Write the table's rows (all of them, as filtered and sorted) as xlsx,
+    with the portal's one renderer: bold frozen header, auto-filter, widths,
+    numbers and dates as such, formula text neutralised."""
+    write_workbook(
+        stream, [table_sheet(table, str(title))], properties=Properties(title=str(title))
+    )

@@ -62,6 +62,28 @@ def _fraction(code, salt):
 
 
 def seed():
+    summary = seed_inputs()
+    published = WavePlan.objects.published().first()
+    if published is None:
+        run = planning.request_recomputation(
+            origin=WavePlan.Origin.MANUAL, reason="Første plan (demo)", dispatch=False
+        )
+        run = planning.run_recomputation(run_id=run.pk)
+        if run.plan is None or not run.plan.has_plan:
+            return f"{summary}, but no plan: {run.message}"
+        published = services.publish_plan(plan=run.plan, by=None, notify=False)
+        run = planning.request_recomputation(
+            origin=WavePlan.Origin.NIGHTLY, reason="Natlig genberegning (demo)", dispatch=False
+        )
+        planning.run_recomputation(run_id=run.pk)
+    return (
+        f"{summary}, published plan: {published} "
+        f"({len(published.summary.get('split_pairs', []))} split pairs)"
+    )
+
+
+def seed_inputs():
+    """The demo adoption figures, vendors and their plans, and a scenario."""
     codes = list(Municipality.objects.order_by("code").values_list("code", flat=True))
     for code in codes:
         if code == LAESOE:
@@ -132,9 +154,16 @@ def seed():
     for (_name, _earliest, share, _agreements), vendor in zip(DEMO_VENDORS, vendors, strict=True):
         total += share
         bounds.append((total / 100, vendor))
+    agreed = {
+        code: vendor
+        for (_name, _earliest, _share, agreements), vendor in zip(
+            DEMO_VENDORS, vendors, strict=True
+        )
+        for code in agreements
+    }
     for code in codes:
         point = _fraction(code, "vendor")
-        vendor = next(v for bound, v in bounds if point < bound)
+        vendor = agreed.get(code) or next(v for bound, v in bounds if point < bound)
         MunicipalityVendor.objects.update_or_create(
             municipality_id=code,
             defaults={
@@ -152,20 +181,4 @@ def seed():
         },
     )
 
-    published = WavePlan.objects.published().first()
-    if published is None:
-        run = planning.request_recomputation(
-            origin=WavePlan.Origin.MANUAL, reason="Første plan (demo)", dispatch=False
-        )
-        run = planning.run_recomputation(run_id=run.pk)
-        if run.plan is None or not run.plan.has_plan:
-            return f"demo inputs, but no plan: {run.message}"
-        published = services.publish_plan(plan=run.plan, by=None, notify=False)
-        run = planning.request_recomputation(
-            origin=WavePlan.Origin.NIGHTLY, reason="Natlig genberegning (demo)", dispatch=False
-        )
-        planning.run_recomputation(run_id=run.pk)
-    return (
-        f"demo adoption figures, {len(vendors)} demo vendors, published plan: {published} "
-        f"({len(published.summary.get('split_pairs', []))} split pairs)"
-    )
+    return f"demo adoption figures, {len(vendors)} demo vendors"

@@ -218,7 +218,7 @@ def find_conflicts(problem):
                     waves=(m.pinned_wave, m.earliest_wave),
                 )
             )
-    if conflicts:
+    if any(c.kind == "unknown_wave" for c in conflicts):
         return tuple(conflicts)
 
     capacity = {w.number: w.capacity for w in problem.waves}

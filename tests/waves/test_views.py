@@ -1,0 +1,75 @@
+"""The wave plan pages for everyone signed in, and the start page panel."""
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from waves.models import WavePlan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_users_log_in_first(client, published):
+    response = client.get("/boelger/")
+    assert response.status_code == 302 and "/konto/login/" in response.url
+
+
+def test_project_manager_sees_the_published_plan(odense_client, published):
+    response = odense_client.get("/boelger/")
+    assertContains(response, str(published))
+    assertContains(response, "Odense")
+    assertContains(response, "<svg", html=False)
+    # Scores and wishes of other municipalities are not a project manager's.
+    assertNotContains(response, "Parathed</th>")
+
+
+def test_current_plan_says_so_when_nothing_is_published(odense_client, draft):
+    assertContains(odense_client.get("/boelger/"), "ikke offentliggjort en bølgeplan")
+
+
+def test_project_manager_cannot_open_a_draft(odense_client, draft):
+    assert odense_client.get(f"/boelger/planer/{draft.pk}/").status_code == 404
+
+
+def test_viewer_sees_drafts_and_comparisons(viewer_client, published):
+    from .conftest import recompute
+
+    draft = recompute(origin=WavePlan.Origin.NIGHTLY).plan
+    assert viewer_client.get(f"/boelger/planer/{draft.pk}/").status_code == 200
+    response = viewer_client.get("/boelger/sammenlign/")
+    assert response.context["left"] == published and response.context["right"] == draft
+
+
+def test_project_manager_gets_no_comparison(odense_client, published):
+    assert odense_client.get("/boelger/sammenlign/").status_code == 403
+
+
+def test_explanation_of_own_municipality(odense_client, published):
+    response = odense_client.get(f"/boelger/planer/{published.pk}/kommuner/461/")
+    assertContains(response, "Odense Kommune")
+    assertContains(response, "Point pr. kriterium")
+    assertContains(response, "Hvad en flytning ville koste")
+    assertContains(response, "Demoleverandør B")
+
+
+def test_explanation_of_another_municipality_is_hidden_from_a_project_manager(
+    odense_client, published
+):
+    assert odense_client.get(f"/boelger/planer/{published.pk}/kommuner/751/").status_code == 404
+
+
+def test_start_page_panel_shows_the_published_wave_and_dates(odense_client, published):
+    wave = published.assignments.get(municipality_id=461).wave
+    response = odense_client.get("/kommuner/461/")
+    assertContains(response, wave.name)
+    assertContains(response, "Hvorfor denne bølge?")
+
+
+def test_start_page_panel_without_a_published_plan(odense_client, draft):
+    assertContains(odense_client.get("/kommuner/461/"), "endnu ikke offentliggjort")
+
+
+def test_the_2013_draft_is_shown_as_a_historical_document(viewer_client, db):
+    plan = WavePlan.objects.historical().get()
+    response = viewer_client.get(f"/boelger/planer/{plan.pk}/")
+    assertContains(response, "historisk dokument")
+    assertContains(response, "28 af 28 pladser")

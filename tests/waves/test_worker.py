@@ -1,0 +1,148 @@
+"""Recomputations across processes and threads: a real Celery worker on the
+Redis broker, and two recomputations at once (PostgreSQL).
+
+Both need committed data, so the tests are transactional; the reference
+data is loaded again for each and the database is restored afterwards.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+
+from waves import planning, solver
+from waves.models import PlanRun, WavePlan
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def committed_inputs(transactional_db, readiness):
+    from waves import demo_data
+
+    call_command("load_reference", verbosity=0)
+    demo_data.seed_inputs()
+
+
+def _database_url():
+    """The TEST database, as DATABASE_URL for another process."""
+    settings = connection.settings_dict
+    if connection.vendor != "postgresql":
+        return None
+    user = settings["USER"] or "postgres"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+@pytest.fixture
+def worker(committed_inputs):
+    """`celery -A fmkrollout worker` in a subprocess, on the test database."""
+    url = _database_url()
+    if url is None:
+        pytest.skip("the worker process needs a database server (PostgreSQL), not SQLite")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "test-only"),
+        "HTTPS": "0",
+        # The worker has no test fixture to fake the readiness figures;
+        # it reads the (empty) questionnaire answers: every score is None.
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "fmkrollout",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.broker
+def test_a_recomputation_runs_on_a_real_worker(worker):
+    from waves.tasks import recompute_wave_plan
+
+    run = planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False)
+    recompute_wave_plan.delay(run.pk)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.is_finished:
+            break
+        assert worker.poll() is None, worker.stdout.read().decode()[-2000:]
+        time.sleep(0.5)
+    assert run.status == PlanRun.Status.SUCCEEDED, run.message
+    assert run.plan.assignments.count() == 98
+
+
+def test_two_recomputations_at_once_make_one_plan(committed_inputs, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite has one writer at a time and the in-memory test database is not shared "
+            "between threads; the lock is proven on PostgreSQL"
+        )
+    real_solve = solver.solve
+    started = threading.Event()
+
+    def slow_solve(problem):
+        started.set()
+        time.sleep(1.5)  # keep the lock while the other run starts
+        return real_solve(problem)
+
+    monkeypatch.setattr(solver, "solve", slow_solve)
+    runs = [
+        planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False)
+        for _ in range(2)
+    ]
+    outcomes = {}
+
+    def recompute(run, wait_for=None):
+        try:
+            if wait_for is not None:
+                wait_for.wait(30)
+            outcomes[run.pk] = planning.run_recomputation(run_id=run.pk).status
+        except planning.PlanningBusy:
+            outcomes[run.pk] = "busy"
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=recompute, args=(runs[0],))
+    second = threading.Thread(target=recompute, args=(runs[1], started))
+    first.start()
+    second.start()
+    first.join(60)
+    second.join(60)
+    assert outcomes == {runs[0].pk: PlanRun.Status.SUCCEEDED, runs[1].pk: "busy"}
+    assert WavePlan.objects.drafts().count() == 1
+    # The busy run is retried by its task; by then nothing has changed.
+    monkeypatch.setattr(solver, "solve", real_solve)
+    assert planning.run_recomputation(run_id=runs[1].pk).status == PlanRun.Status.UNCHANGED
+    assert WavePlan.objects.drafts().count() == 1

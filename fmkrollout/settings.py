@@ -222,3 +222,10 @@ MUNICIPALITY_PANELS = [
 # submitted are e-mailed (at most once a day each) from this many days
 # before the questionnaire's deadline up to the deadline itself.
 READINESS_REMINDER_DAYS_BEFORE = env.int("READINESS_REMINDER_DAYS_BEFORE", default=7)
+
+# Wave planning: the solver's time limit per recomputation (seconds; a plan
+# found when it runs out is kept as "feasible" with its gap), and how long
+# a recomputation triggered by changed answers or weights waits, so that
+# the changes of those minutes are computed together.
+WAVES_SOLVER_TIME_LIMIT = env.float("WAVES_SOLVER_TIME_LIMIT", default=60.0)
+WAVES_RECOMPUTE_DELAY_SECONDS = env.int("WAVES_RECOMPUTE_DELAY_SECONDS", default=180)

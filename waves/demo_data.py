@@ -40,10 +40,10 @@ NOT_REPORTED = {492}  # Ærø: the demo's "figure not received".
 
 # (name, earliest wave, share of municipalities, agreements: code -> wave)
 DEMO_VENDORS = [
-    ("Demoleverandør A", None, 40, {}),
-    ("Demoleverandør B", 2, 30, {461: 1, 479: 1}),
-    ("Demoleverandør C", None, 20, {}),
-    ("Demoleverandør D", 3, 10, {}),
+    ("Demoleverandør A", None, 45, {}),
+    ("Demoleverandør B", 2, 20, {461: 1, 479: 1}),
+    ("Demoleverandør C", None, 30, {}),
+    ("Demoleverandør D", 3, 5, {}),
 ]
 
 # Hospital adoption per region: a share, or NSI's go-live status.

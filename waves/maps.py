@@ -54,7 +54,7 @@ def plan_map(wave_of, labels=None):
     for code, name, _geometry in rows:
         path = " ".join(
             "M"
-            + " L".join(f"{(x - min_x) * factor:.1f},{(y - min_y) * factor:.1f}" for x, y in ring)
+            + " L".join(f"{(x - min_x) * factor:.0f},{(y - min_y) * factor:.0f}" for x, y in ring)
             + " Z"
             for ring in projected[code]
         )

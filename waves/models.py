@@ -58,7 +58,7 @@ class WeightFields(models.Model):
     )
     wish = models.FloatField(
         _("own wish"),
-        default=6,
+        default=15,
         validators=[MinValueValidator(0)],
         help_text=_("Points for a wish missed by the full span of the waves."),
     )

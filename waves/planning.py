@@ -49,11 +49,11 @@ class PlanningBusy(Exception):
 
 
 def solver_time_limit():
-    return float(getattr(settings, "WAVES_SOLVER_TIME_LIMIT", 60))
+    return float(settings.WAVES_SOLVER_TIME_LIMIT)
 
 
 def coalesce_seconds():
-    return int(getattr(settings, "WAVES_RECOMPUTE_DELAY_SECONDS", 180))
+    return int(settings.WAVES_RECOMPUTE_DELAY_SECONDS)
 
 
 def lease():

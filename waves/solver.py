@@ -72,7 +72,7 @@ class Weights:
     """Points per criterion; the coordinators set them (0 switches one off)."""
 
     readiness: float = 10.0
-    wish: float = 6.0
+    wish: float = 15.0
     gp_adoption: float = 3.0
     hospital_adoption: float = 2.0
     split_neighbours: float = 2.0

@@ -165,7 +165,9 @@ def test_a_queued_run_page_refreshes_itself(coordinator_client, db):
 
 
 def test_publish_confirmation_shows_the_comparison_then_publishes(coordinator_client, published):
-    Pin.objects.create(municipality_id=461, wave=Wave.objects.get(number=3), reason="Test")
+    current = published.assignments.get(municipality_id=461).wave
+    target = Wave.objects.exclude(pk=current.pk).first()
+    Pin.objects.create(municipality_id=461, wave=target, reason="Test")
     from .conftest import recompute
 
     draft = recompute().plan

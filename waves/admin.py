@@ -80,6 +80,7 @@ class PlanningWeightsAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if form.changed_data:
+            planning.mark_current_plans_stale(_("The planning weights changed."))
             messages.info(
                 request,
                 _("The weights apply from the next recomputation. Recompute to see their effect."),

@@ -215,10 +215,7 @@ def note_inputs_changed(*, reason, municipality_code=None):
         note = _("Answers from %(name)s changed.") % {"name": name}
     else:
         note = _("Readiness weights changed.")
-    WavePlan.objects.filter(
-        Q(status=WavePlan.Status.PUBLISHED)
-        | Q(status=WavePlan.Status.DRAFT, scenario__isnull=True)
-    ).update(is_stale=True, stale_reason=note[:300])
+    mark_current_plans_stale(note)
     pending = (
         PlanRun.objects.select_for_update()
         .filter(
@@ -238,6 +235,14 @@ def note_inputs_changed(*, reason, municipality_code=None):
     run = PlanRun.objects.create(origin=origin, reason=note)
     _dispatch(run, countdown=coalesce_seconds())
     return run
+
+
+def mark_current_plans_stale(reason):
+    """The published plan and the regular drafts no longer match the inputs."""
+    WavePlan.objects.filter(
+        Q(status=WavePlan.Status.PUBLISHED)
+        | Q(status=WavePlan.Status.DRAFT, scenario__isnull=True)
+    ).update(is_stale=True, stale_reason=reason[:300])
 
 
 def _take_lock(run):

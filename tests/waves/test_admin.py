@@ -193,3 +193,46 @@ def test_project_managers_and_viewers_get_no_admin(odense_client, viewer, client
     assert odense_client.get(REVIEW).status_code == 302
     client.force_login(viewer)
     assert client.get(REVIEW).status_code == 302
+
+
+def test_a_scenario_is_computed_beside_the_current_draft(
+    coordinator_client, draft, django_capture_on_commit_callbacks
+):
+    from waves.models import Scenario
+
+    scenario = Scenario.objects.get(name="Geografi vægtet højt (demo)")
+    Pin.objects.create(
+        municipality_id=461,
+        wave=Wave.objects.get(number=2),
+        reason="Kun i scenariet",
+        scenario=scenario,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(
+            "/admin/waves/scenario/",
+            {"action": "compute", "_selected_action": [scenario.pk]},
+        )
+    assert response.status_code == 302
+    plan = WavePlan.objects.get(scenario=scenario)
+    assert plan.origin == WavePlan.Origin.SCENARIO
+    assert plan.assignments.get(municipality_id=461).wave.number == 2
+    assert plan.inputs["weights"]["split_neighbours"] == 4
+    # The regular draft is untouched, and the two compare side by side.
+    assert WavePlan.objects.current_draft() == draft
+    page = coordinator_client.get(
+        reverse("admin:waves_waveplan_compare", args=[plan.pk]), {"other": draft.pk}
+    )
+    assert page.context["comparison"].right == plan
+
+
+def test_changing_the_planning_weights_marks_the_draft_out_of_date(coordinator_client, draft):
+    from waves.models import PlanningWeights
+
+    weights = PlanningWeights.current()
+    data = {name: getattr(weights, name) for name in PlanningWeights.WEIGHT_NAMES}
+    data["split_neighbours"] = 5
+    response = coordinator_client.post(f"/admin/waves/planningweights/{weights.pk}/change/", data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_stale
+    assert PlanningWeights.current().split_neighbours == 5

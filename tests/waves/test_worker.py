@@ -1,8 +1,8 @@
 """Recomputations across processes and threads: a real Celery worker on the
 Redis broker, and two recomputations at once (PostgreSQL).
 
-Both need committed data, so the tests are transactional; the reference
-data is loaded again for each and the database is restored afterwards.
+Both need committed data, so the tests are transactional: the database is
+emptied after each, and each loads the reference data it needs.
 """
 
 import os
@@ -19,7 +19,7 @@ from django.db import connection, connections
 from waves import planning, solver
 from waves.models import PlanRun, WavePlan
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

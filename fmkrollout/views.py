@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from municipalities.models import Municipality
@@ -29,8 +30,45 @@ def home(request):
             return redirect(municipalities[0])
         return render(request, "home_project_manager.html", {"municipalities": municipalities})
     if role in (Role.COORDINATOR, Role.VIEWER):
-        return render(request, "home_staff.html", {"role": role})
+        return render(request, "home_staff.html", _staff_dashboard())
     return render(request, "home_no_role.html", status=403)
+
+
+def _wave_rows(plan, waves):
+    """Per wave: name, dates, municipalities and capacity, from a plan's summary."""
+    use = (plan.summary or {}).get("capacity_use", {}) if plan else {}
+    return [{"wave": wave, "count": use.get(str(wave.number), [None])[0]} for wave in waves]
+
+
+def _staff_dashboard():
+    """Where the rollout stands, for coordinators and viewers, on one page.
+
+    The project package sits above every app, so it may read from all of
+    them; each figure comes from the app's own selector or queryset.
+    """
+    from governance.models import Meeting
+    from readiness.models import Questionnaire
+    from readiness.selectors import status_counts
+    from waves.models import Wave, WavePlan
+
+    questionnaire = Questionnaire.objects.current()
+    waves = list(Wave.objects.order_by("number"))
+    published = WavePlan.objects.published().select_related("published_by").first()
+    draft = WavePlan.objects.current_draft()
+    summary = (published.summary or {}) if published else {}
+    return {
+        "questionnaire": questionnaire,
+        "readiness": status_counts(questionnaire) if questionnaire else None,
+        "published": published,
+        "published_waves": _wave_rows(published, waves),
+        "split_pairs": len(summary.get("split_pairs", [])),
+        "wishes_met": summary.get("wishes_met"),
+        "wishes_total": summary.get("wishes_total"),
+        "draft": draft if draft and draft != published else None,
+        "meetings": Meeting.objects.filter(starts_at__gte=timezone.now())
+        .select_related("forum")
+        .order_by("starts_at")[:5],
+    }
 
 
 def about(request):

@@ -7,13 +7,13 @@ defaults.
 
 from dataclasses import dataclass
 
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from municipalities.models import Municipality
 
-from .models import Answer, Questionnaire, Response, ResponseStatus
+from .models import Answer, Questionnaire, Response, ResponseStatus, ReviewStatus
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,35 @@ def municipalities_with_readiness(questionnaire, questions=()):
         for question in questions
     }
     return queryset.annotate(**answers)
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How far the municipalities have come with one questionnaire."""
+
+    # (status, label, count) in the order of ResponseStatus, not started first.
+    by_status: list
+    awaiting_review: int
+    total: int
+
+
+def status_counts(questionnaire) -> StatusCounts:
+    """Counts per status, in two queries plus one count of municipalities."""
+    counts = dict(
+        Response.objects.filter(questionnaire=questionnaire)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    total = Municipality.objects.count()
+    counts[ResponseStatus.NOT_STARTED] = total - sum(counts.values())
+    awaiting_review = Response.objects.filter(
+        questionnaire=questionnaire, review_status=ReviewStatus.PENDING
+    ).count()
+    return StatusCounts(
+        by_status=[
+            (status, label, counts.get(status, 0)) for status, label in ResponseStatus.choices
+        ],
+        awaiting_review=awaiting_review,
+        total=total,
+    )

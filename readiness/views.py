@@ -5,7 +5,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,8 +25,8 @@ from municipalities.roles import Role, role_of
 from . import services
 from .filters import ReadinessFilter
 from .forms import ACTION_DRAFT, ACTION_SUBMIT, QuestionnaireForm, ReviewForm
-from .models import Answer, Questionnaire, Response, ResponseStatus, ReviewStatus
-from .selectors import municipalities_with_readiness
+from .models import Answer, Questionnaire, Response, ReviewStatus
+from .selectors import municipalities_with_readiness, status_counts
 from .tables import ReadinessTable, export_xlsx
 
 # Where a questionnaire POSTed after the session expired waits for the login.
@@ -372,20 +372,7 @@ def overview(request):
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    counts = dict(
-        Response.objects.filter(questionnaire=questionnaire)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
-    total = Municipality.objects.count()
-    counts[ResponseStatus.NOT_STARTED] = total - sum(counts.values())
-    status_counts = [
-        (status, label, counts.get(status, 0)) for status, label in ResponseStatus.choices
-    ]
-    awaiting_review = Response.objects.filter(
-        questionnaire=questionnaire, review_status=ReviewStatus.PENDING
-    ).count()
+    counts = status_counts(questionnaire)
     export_query = request.GET.copy()
     export_query["export"] = "xlsx"
     export_query.pop("page", None)
@@ -396,9 +383,9 @@ def overview(request):
             "questionnaire": questionnaire,
             "filter": filterset,
             "table": table,
-            "status_counts": status_counts,
-            "awaiting_review": awaiting_review,
-            "total": total,
+            "status_counts": counts.by_status,
+            "awaiting_review": counts.awaiting_review,
+            "total": counts.total,
             "export_url": f"?{export_query.urlencode()}",
         },
     )

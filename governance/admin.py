@@ -21,6 +21,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from municipalities.admin_mixins import ReadOnlyAdminMixin
+
 from . import services
 from .forms import TransitionForm
 from .models import (
@@ -38,17 +40,8 @@ from .models import (
 from .wish_flow import TransitionNotAllowed
 
 
-class ShippedDataAdmin(admin.ModelAdmin):
+class ShippedDataAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the rows come from fixtures/ through load_reference."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Party)

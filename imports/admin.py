@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from municipalities.admin_mixins import ReadOnlyAdminMixin
 from municipalities.roles import is_coordinator
 
 from . import example_files, services
@@ -27,7 +28,7 @@ from .reading import UnreadableFile
 
 
 @admin.register(ImportUpload)
-class ImportUploadAdmin(admin.ModelAdmin):
+class ImportUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "preview_link",
         "kind",
@@ -49,15 +50,6 @@ class ImportUploadAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return is_coordinator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("file"), ordering="filename")
     def preview_link(self, upload):

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import Membership, Municipality, NeighbourPair, Region
 
 
@@ -65,20 +66,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(NeighbourPair)
-class NeighbourPairAdmin(admin.ModelAdmin):
+class NeighbourPairAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["a", "b", "kind"]
     list_filter = ["kind", "a__region"]
     search_fields = ["a__short_name", "b__short_name", "a__code", "b__code"]
     list_select_related = ["a", "b"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Membership)

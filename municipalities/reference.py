@@ -40,7 +40,8 @@ class LoadSummary:
         )
 
 
-def _read_csv(path, columns):
+def read_csv(path, columns):
+    """The rows of a CSV file in fixtures/, refused if a column or value is missing."""
     if not path.exists():
         raise ReferenceDataError(f"{path.name} is missing from {path.parent}.")
     with path.open(encoding="utf-8", newline="") as handle:
@@ -63,7 +64,7 @@ def read_reference_data(directory=DEFAULT_DIRECTORY):
     directory = Path(directory)
     regions = {
         int(row["region_code"]): row["region_name"]
-        for row in _read_csv(directory / "regions.csv", ["region_code", "region_name"])
+        for row in read_csv(directory / "regions.csv", ["region_code", "region_name"])
     }
     if len(regions) != EXPECTED_REGIONS:
         raise ReferenceDataError(
@@ -80,7 +81,7 @@ def read_reference_data(directory=DEFAULT_DIRECTORY):
         "area_km2",
     ]
     municipalities = {}
-    for row in _read_csv(directory / "municipalities.csv", columns):
+    for row in read_csv(directory / "municipalities.csv", columns):
         code = int(row["code"])
         if code in municipalities:
             raise ReferenceDataError(f"municipalities.csv lists code {code} twice.")
@@ -120,7 +121,7 @@ def read_reference_data(directory=DEFAULT_DIRECTORY):
         )
 
     pairs = {}
-    rows = _read_csv(directory / "adjacency.csv", ["code_a", "code_b", "kind"])
+    rows = read_csv(directory / "adjacency.csv", ["code_a", "code_b", "kind"])
     for number, row in enumerate(rows, start=2):
         a, b = sorted((int(row["code_a"]), int(row["code_b"])))
         if a not in municipalities or b not in municipalities:

@@ -12,6 +12,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from municipalities.admin_mixins import ReadOnlyAdminMixin
+
 from . import services
 from .models import (
     AnswerOption,
@@ -294,7 +296,9 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(SimpleHistoryAdmin):
+class ResponseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # Answers are given on the portal by the municipalities, not typed here.
+
     list_display = [
         "municipality",
         "region",
@@ -346,19 +350,9 @@ class ResponseAdmin(SimpleHistoryAdmin):
     def demo_label(self, obj):
         return _("DEMO") if obj.is_demo else ""
 
-    def has_add_permission(self, request):
-        # Answers are given on the portal by the municipalities, not typed here.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "sent_on", "sent_at", "municipality_names"]
     list_filter = ["sent_on", "questionnaire"]
     search_fields = ["user__username", "user__email", "user__last_name"]
@@ -371,9 +365,3 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.display(description=_("municipalities"))
     def municipality_names(self, obj):
         return ", ".join(m.short_name for m in obj.municipalities.all())
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -9,7 +9,6 @@ wave's capacity is set when the wave is created and left alone afterwards:
 from then on it is the coordinators' to change in the admin.
 """
 
-import csv
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from municipalities.models import Municipality, NeighbourPair
-from municipalities.reference import DEFAULT_DIRECTORY, ReferenceDataError
+from municipalities.reference import DEFAULT_DIRECTORY, ReferenceDataError, read_csv
 
 from .models import Assignment, Wave, WavePlan
 
@@ -39,29 +38,11 @@ class LoadSummary:
         return f"{self.waves} waves, the 2013 draft plan ({counts}) ({self.changed} rows changed)"
 
 
-def _read(path, columns):
-    if not path.exists():
-        raise ReferenceDataError(f"{path.name} is missing from {path.parent}.")
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = set(columns) - set(reader.fieldnames or [])
-        if missing:
-            raise ReferenceDataError(
-                f"{path.name} lacks the column(s) {', '.join(sorted(missing))}."
-            )
-        rows = list(reader)
-    for number, row in enumerate(rows, start=2):
-        for column in columns:
-            if not (row.get(column) or "").strip():
-                raise ReferenceDataError(f"{path.name}, line {number}: {column} is empty.")
-    return rows
-
-
 def read_waves_and_draft(directory):
     directory = Path(directory)
     waves = {}
     for number, row in enumerate(
-        _read(directory / "waves.csv", ["number", "name", "starts_on", "ends_on", "capacity"]),
+        read_csv(directory / "waves.csv", ["number", "name", "starts_on", "ends_on", "capacity"]),
         start=2,
     ):
         try:
@@ -81,7 +62,7 @@ def read_waves_and_draft(directory):
     names = dict(Municipality.objects.values_list("code", "name"))
     draft = {}
     path = directory / "wave-plan-2013-12-02.csv"
-    for number, row in enumerate(_read(path, ["wave", "name", "code"]), start=2):
+    for number, row in enumerate(read_csv(path, ["wave", "name", "code"]), start=2):
         code, wave = int(row["code"]), int(row["wave"])
         if code not in names:
             raise ReferenceDataError(f"{path.name}, line {number}: unknown code {code}.")

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from municipalities.models import Municipality, Region
+from municipalities.models import Municipality
+from tests.factories import synthetic_municipalities
 from waves.models import (
     Assignment,
     FigureStatus,
@@ -55,19 +56,7 @@ def add_rows(codes, vendor, plan, draft):
 
 
 def add_synthetic_municipalities(count):
-    region = Region.objects.first()
-    Municipality.objects.bulk_create(
-        Municipality(
-            code=10_000 + i,
-            name=f"Syntetisk {i} Kommune",
-            short_name=f"Syntetisk {i}",
-            region=region,
-            centroid_lon=10.0,
-            centroid_lat=56.0,
-            area_km2=1.0,
-        )
-        for i in range(count)
-    )
+    synthetic_municipalities(count)
     return [10_000 + i for i in range(count)]
 
 

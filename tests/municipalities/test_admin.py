@@ -3,27 +3,12 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from municipalities.models import Membership, Municipality, Region
+from municipalities.models import Membership
 from municipalities.roles import Role
 from tests.conftest import make_user
+from tests.factories import synthetic_municipalities
 
 pytestmark = pytest.mark.django_db
-
-
-def add_synthetic_municipalities(count):
-    region = Region.objects.first()
-    Municipality.objects.bulk_create(
-        Municipality(
-            code=10_000 + i,
-            name=f"Syntetisk {i} Kommune",
-            short_name=f"Syntetisk {i}",
-            region=region,
-            centroid_lon=10.0,
-            centroid_lat=56.0,
-            area_km2=1.0,
-        )
-        for i in range(count)
-    )
 
 
 def test_municipality_changelist_lists_project_managers(coordinator_client, pm_odense):
@@ -39,7 +24,7 @@ def test_municipality_changelist_query_count_does_not_grow(
     make_user("pl-101", Role.PROJECT_MANAGER, [101])
     with django_assert_max_num_queries(14) as at_98:
         coordinator_client.get(url)
-    add_synthetic_municipalities(1000)
+    synthetic_municipalities(1000)
     with django_assert_max_num_queries(len(at_98.captured_queries)):
         response = coordinator_client.get(url)
     assert response.status_code == 200

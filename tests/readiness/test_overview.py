@@ -12,6 +12,7 @@ from municipalities.models import Municipality
 from readiness import services
 from readiness.models import Response, ReviewStatus
 from readiness.tables import neutralise
+from tests.factories import synthetic_municipalities
 
 pytestmark = pytest.mark.django_db
 URL = "/parathed/"
@@ -35,19 +36,7 @@ def answered(questionnaire, submit, coordinator, questions):
 
 def add_synthetic_municipalities(count, submit=None, user=None):
     """Municipalities with codes outside the real range (101–860)."""
-    region = Municipality.objects.get(code=461).region
-    created = Municipality.objects.bulk_create(
-        Municipality(
-            code=10_000 + n,
-            name=f"Syntetisk Kommune {n}",
-            short_name=f"Syntetisk {n}",
-            region=region,
-            centroid_lon=10,
-            centroid_lat=56,
-            area_km2=100,
-        )
-        for n in range(count)
-    )
+    created = synthetic_municipalities(count)
     if submit is not None:
         for municipality in created[: count // 2]:
             submit(municipality, user)

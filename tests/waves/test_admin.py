@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from municipalities.models import Municipality, Region
+from tests.factories import synthetic_municipalities
 from waves.models import Assignment, Pin, PlanRun, Wave, WavePlan
 
 pytestmark = pytest.mark.django_db
@@ -19,20 +19,8 @@ def review(client, plan, **params):
 
 
 def add_synthetic_municipalities(plan, count):
-    region = Region.objects.first()
     waves = list(Wave.objects.all())
-    municipalities = Municipality.objects.bulk_create(
-        Municipality(
-            code=2000 + i,
-            name=f"Syntetisk {i} Kommune",
-            short_name=f"Syntetisk {i}",
-            region=region,
-            centroid_lon=10,
-            centroid_lat=56,
-            area_km2=1,
-        )
-        for i in range(count)
-    )
+    municipalities = synthetic_municipalities(count, first_code=2000)
     Assignment.objects.bulk_create(
         Assignment(
             plan=plan,

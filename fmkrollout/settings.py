@@ -223,9 +223,18 @@ MUNICIPALITY_PANELS = [
 # before the questionnaire's deadline up to the deadline itself.
 READINESS_REMINDER_DAYS_BEFORE = env.int("READINESS_REMINDER_DAYS_BEFORE", default=7)
 
-# Wave planning: the solver's time limit per recomputation (seconds; a plan
-# found when it runs out is kept as "feasible" with its gap), and how long
-# a recomputation triggered by changed answers or weights waits, so that
-# the changes of those minutes are computed together.
-WAVES_SOLVER_TIME_LIMIT = env.float("WAVES_SOLVER_TIME_LIMIT", default=60.0)
-WAVES_RECOMPUTE_DELAY_SECONDS = env.int("WAVES_RECOMPUTE_DELAY_SECONDS", default=180)
+# Wave planning. The solver's time limit per recomputation (seconds; a plan
+# found when it runs out is kept as "feasible" with its gap) and the
+# relative gap at which a plan counts as optimal. The solve runs in a child
+# process that is stopped when it overruns the limit by half again plus the
+# grace (HiGHS does not always stop on time); a run with no sign of life
+# for WAVES_RUN_DEAD_AFTER_SECONDS is dead and loses its lock.
+WAVES_SOLVER_TIME_LIMIT = env.float("WAVES_SOLVER_TIME_LIMIT", default=5.0)
+WAVES_SOLVER_GAP = env.float("WAVES_SOLVER_GAP", default=0.001)
+WAVES_SOLVER_WATCHDOG = env.bool("WAVES_SOLVER_WATCHDOG", default=True)
+WAVES_SOLVER_WATCHDOG_GRACE = env.float("WAVES_SOLVER_WATCHDOG_GRACE", default=30.0)
+WAVES_RUN_DEAD_AFTER_SECONDS = env.float("WAVES_RUN_DEAD_AFTER_SECONDS", default=60.0)
+if not 0 < WAVES_SOLVER_TIME_LIMIT <= 3600 or not 0 <= WAVES_SOLVER_GAP < 1:
+    raise ImproperlyConfigured(
+        "WAVES_SOLVER_TIME_LIMIT must be 0–3600 seconds and WAVES_SOLVER_GAP 0–1."
+    )

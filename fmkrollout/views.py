@@ -49,12 +49,15 @@ def _staff_dashboard():
     from governance.models import Meeting
     from readiness.models import Questionnaire
     from readiness.selectors import status_counts
+    from waves import planning
     from waves.models import Wave, WavePlan
 
     questionnaire = Questionnaire.objects.current()
     waves = list(Wave.objects.order_by("number"))
-    published = WavePlan.objects.published().select_related("published_by").first()
+    published = WavePlan.objects.published().select_related("published_by").defer("inputs").first()
     draft = WavePlan.objects.current_draft()
+    if published is not None:
+        planning.annotate_freshness([published], staff=True)
     summary = (published.summary or {}) if published else {}
     return {
         "questionnaire": questionnaire,

@@ -10,11 +10,8 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from waves.models import WavePlan
 
 from .importers import get_importer
 from .models import ImportUpload
@@ -100,26 +97,12 @@ def apply_upload(*, upload_id, sha256, by):
     importer = get_importer(upload.kind)
     reason = _("Import #%(id)s: %(file)s") % {"id": upload.pk, "file": upload.filename}
     written = importer.apply(upload.rows, upload.parameters, by=by, reason=reason)
-    if written:
-        _mark_plans_out_of_date(upload)
     upload.status = ImportUpload.Status.APPLIED
     upload.applied_by = by
     upload.applied_at = timezone.now()
     upload.written = written
     upload.save(update_fields=["status", "applied_by", "applied_at", "written"])
     return upload
-
-
-def _mark_plans_out_of_date(upload):
-    # The published plan and the current drafts were computed from the
-    # figures just replaced: show them as out of date until a coordinator
-    # recomputes (imports do not recompute on their own: several files are
-    # often imported in a row).
-    note = _("New figures imported: %(import)s.") % {"import": upload.get_kind_display()}
-    WavePlan.objects.filter(
-        Q(status=WavePlan.Status.PUBLISHED)
-        | Q(status=WavePlan.Status.DRAFT, scenario__isnull=True)
-    ).update(is_stale=True, stale_reason=note[:300])
 
 
 def discard_upload(*, upload):

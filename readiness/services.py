@@ -3,9 +3,10 @@
 Views, the admin, tasks and commands call these functions, so every path
 keeps the same rules: a save names the revision it was based on and is
 refused if someone saved in between (`EditConflict`), a submission must
-answer every required question, each submission recomputes the score and
-tells the wave planning (`signals.planning_inputs_changed`), and a change of
-weights recomputes every score in one task.
+answer every required question, each submission recomputes the score, and a
+change of weights recomputes every score in one task. The wave planning is
+not told: it compares the scores and wishes it planned with against
+`selectors.readiness_for_planning()` (a plan's input fingerprint).
 """
 
 import datetime
@@ -38,7 +39,6 @@ from .models import (
     Weight,
     WeightSet,
 )
-from .signals import send_planning_inputs_changed
 
 logger = logging.getLogger(__name__)
 
@@ -266,10 +266,6 @@ def save_answers(
         _("Submitted (revision %(n)s)") if submit else _("Draft saved (revision %(n)s)")
     ) % {"n": revision.number}
     response.save()
-    if submit:
-        send_planning_inputs_changed(
-            sender=Response, reason="answers", municipality_code=municipality.code
-        )
     return revision
 
 
@@ -379,9 +375,8 @@ def set_weights(*, questionnaire: Questionnaire, values: Mapping[int, int], by, 
 def recompute_scores(*, weight_set: WeightSet) -> int:
     """Recompute every submitted score of the questionnaire with `weight_set`.
 
-    A fixed number of queries for any number of municipalities. Sends
-    planning_inputs_changed(reason="weights") once the transaction commits.
-    Returns the number of scores written.
+    A fixed number of queries for any number of municipalities. Returns
+    the number of scores written.
     """
     questionnaire = weight_set.questionnaire
     questions = _questions(questionnaire)
@@ -402,7 +397,6 @@ def recompute_scores(*, weight_set: WeightSet) -> int:
     Response.objects.bulk_update(
         responses, ["score", "weight_set", "score_computed_at", "wish_wave"], batch_size=500
     )
-    send_planning_inputs_changed(sender=WeightSet, reason="weights", municipality_code=None)
     return len(responses)
 
 

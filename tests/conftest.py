@@ -30,6 +30,20 @@ def _fast_hasher_and_danish(settings):
 
 
 @pytest.fixture(autouse=True)
+def _solver_in_process(request, settings):
+    """Solve in the test process: the watchdog's child process costs about a
+    second of start-up per solve. tests/waves/test_watchdog.py and the
+    worker tests (the worker's own settings) run the child process.
+
+    The tests assert proven optima, so a busy machine must not make the
+    production default of a few seconds run out: give the solver a minute.
+    """
+    settings.WAVES_SOLVER_TIME_LIMIT = 60.0
+    if not request.node.get_closest_marker("watchdog"):
+        settings.WAVES_SOLVER_WATCHDOG = False
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery_unless_broker_test(request, settings):
     """Run tasks in-process, except in tests marked `broker`.
 

@@ -13,8 +13,8 @@ def synthetic_municipalities(count, *, first_code=10_000, region=None):
     return Municipality.objects.bulk_create(
         Municipality(
             code=first_code + n,
-            name=f"Syntetisk {n} Kommune",
-            short_name=f"Syntetisk {n}",
+            name=f"Syntetisk {first_code + n} Kommune",
+            short_name=f"Syntetisk {first_code + n}",
             region=region,
             centroid_lon=10.0,
             centroid_lat=56.0,

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from municipalities.models import Municipality
+
 from . import planning, services
 from .comparison import compare_plans
 from .models import (
@@ -50,11 +52,75 @@ def default_plan():
     return WavePlan.objects.current_draft() or WavePlan.objects.published().first()
 
 
+def capacity_shortfall(capacities):
+    """The error when the waves' capacities cannot hold every municipality
+    (the solver would find no plan), or None."""
+    municipalities = Municipality.objects.count()
+    total = sum(capacities)
+    if total >= municipalities:
+        return None
+    return ValidationError(
+        _(
+            "The waves hold %(total)s municipalities together, but there are "
+            "%(municipalities)s: raise the capacities by at least %(missing)s in all."
+        ),
+        code="capacity_too_small",
+        params={
+            "total": total,
+            "municipalities": municipalities,
+            "missing": municipalities - total,
+        },
+    )
+
+
+class WaveForm(forms.ModelForm):
+    class Meta:
+        model = Wave
+        fields = ["number", "name", "starts_on", "ends_on", "capacity"]
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        others = Wave.objects.exclude(pk=self.instance.pk).values_list("capacity", flat=True)
+        error = capacity_shortfall([capacity, *others])
+        if error is not None:
+            raise error
+        return capacity
+
+
+class WaveCapacitiesFormSet(forms.BaseModelFormSet):
+    """The changelist's editable capacities, checked together."""
+
+    def clean(self):
+        super().clean()
+        edited = {
+            form.instance.pk: form.cleaned_data["capacity"]
+            for form in self.forms
+            if form.cleaned_data.get("capacity") is not None
+        }
+        others = Wave.objects.exclude(pk__in=edited).values_list("capacity", flat=True)
+        error = capacity_shortfall([*edited.values(), *others])
+        if error is not None:
+            raise error
+
+
+class WaveChangelistForm(forms.ModelForm):
+    def clean_capacity(self):
+        return self.cleaned_data["capacity"]  # checked together by the formset
+
+
 @admin.register(Wave)
 class WaveAdmin(SimpleHistoryAdmin):
+    form = WaveForm
     list_display = ["number", "name", "starts_on", "ends_on", "capacity"]
     list_editable = ["capacity"]
     ordering = ["number"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return WaveChangelistForm
+
+    def get_changelist_formset(self, request, **kwargs):
+        kwargs["formset"] = WaveCapacitiesFormSet
+        return super().get_changelist_formset(request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -80,7 +146,6 @@ class PlanningWeightsAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if form.changed_data:
-            planning.mark_current_plans_stale(_("The planning weights changed."))
             messages.info(
                 request,
                 _("The weights apply from the next recomputation. Recompute to see their effect."),
@@ -447,6 +512,11 @@ class AssignmentAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "plan": plan,
+            "freshness_note": planning.describe_changes(
+                planning.freshness(plan, with_names=True) if plan else None
+            ),
+            "moved_by_hand": plan is not None
+            and plan.assignments.filter(moved_by_hand=True).exists(),
             "capacity": capacity,
             "title": str(plan) if plan else _("No wave plan yet"),
             "can_change": request.user.has_perm("waves.change_waveplan"),
@@ -513,8 +583,11 @@ class AssignmentAdmin(admin.ModelAdmin):
         form = form_class(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
             try:
-                for assignment in queryset.select_related("municipality"):
-                    apply(plan, assignment, form.cleaned_data)
+                apply(
+                    plan,
+                    [a.municipality for a in queryset.select_related("municipality")],
+                    form.cleaned_data,
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return None
@@ -553,9 +626,9 @@ class AssignmentAdmin(admin.ModelAdmin):
             queryset,
             MoveForm,
             _("Move to another wave"),
-            lambda plan, a, data: services.move_municipality(
+            lambda plan, municipalities, data: services.move_municipalities(
                 plan=plan,
-                municipality=a.municipality,
+                municipalities=municipalities,
                 wave=data["wave"],
                 reason=data["reason"],
                 by=request.user,
@@ -572,8 +645,8 @@ class AssignmentAdmin(admin.ModelAdmin):
             queryset,
             PinForm,
             _("Pin in the current wave"),
-            lambda plan, a, data: services.pin_municipality(
-                plan=plan, municipality=a.municipality, reason=data["reason"], by=request.user
+            lambda plan, municipalities, data: services.pin_municipalities(
+                plan=plan, municipalities=municipalities, reason=data["reason"], by=request.user
             ),
         )
 
@@ -581,10 +654,11 @@ class AssignmentAdmin(admin.ModelAdmin):
     def unpin(self, request, queryset):
         plan = self._plan(request)
         try:
-            for assignment in queryset.select_related("municipality"):
-                services.unpin_municipality(
-                    plan=plan, municipality=assignment.municipality, by=request.user
-                )
+            services.unpin_municipalities(
+                plan=plan,
+                municipalities=[a.municipality for a in queryset.select_related("municipality")],
+                by=request.user,
+            )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
@@ -634,7 +708,6 @@ class WavePlanAdmin(SimpleHistoryAdmin):
         "objective",
         "split_pairs",
         "wishes",
-        "is_stale",
     ]
     list_filter = ["status", "origin", "solver_status", "scenario"]
     list_select_related = ["scenario", "made_by"]
@@ -653,15 +726,25 @@ class WavePlanAdmin(SimpleHistoryAdmin):
         "objective",
         "gap",
         "solve_seconds",
-        "is_stale",
-        "stale_reason",
+        "out_of_date",
         "published_at",
         "published_by",
         "decision",
         "superseded_at",
     ]
-    exclude = ["inputs", "summary"]
+    exclude = ["inputs", "summary", "input_fingerprints"]
     actions = ["export_to_excel"]
+
+    @admin.display(description=gettext_lazy("out of date"))
+    def out_of_date(self, plan):
+        state = planning.freshness(plan, with_names=True)
+        if state is None:
+            return "–"
+        return planning.describe_changes(state) or _("No: made from today's inputs.")
+
+    def get_queryset(self, request):
+        # The list never shows the snapshot; it is large at 5,000.
+        return super().get_queryset(request).defer("inputs")
 
     def has_add_permission(self, request):
         return False
@@ -798,6 +881,10 @@ class WavePlanAdmin(SimpleHistoryAdmin):
                 **self.admin_site.each_context(request),
                 "title": _("Publish %(plan)s?") % {"plan": plan},
                 "plan": plan,
+                "freshness_note": planning.describe_changes(
+                    planning.freshness(plan, with_names=True)
+                ),
+                "breaches": services.publication_problems(plan) if plan.has_plan else [],
                 "published": published,
                 "form": form,
                 "comparison": compare_plans(baseline, plan) if baseline else None,

@@ -26,6 +26,7 @@ from fmkrollout.spreadsheets import (
 from readiness.models import Questionnaire
 from readiness.selectors import municipalities_with_readiness
 
+from . import planning
 from .comparison import compare_plans
 from .models import Wave, WavePlan
 
@@ -101,7 +102,7 @@ def overview_sheet(plan, waves, assignments, exported_by=None):
         (_("Split neighbour pairs"), len(summary.get("split_pairs", []))),
         (_("Own wishes met"), summary.get("wishes_met")),
         (_("Own wishes given"), summary.get("wishes_total")),
-        (_("Out of date"), plan.stale_reason if plan.is_stale else _("no")),
+        (_("Out of date"), _out_of_date(plan)),
         (_("Exported"), timezone.now()),
         (_("Exported by"), _person(exported_by)),
     ]
@@ -136,6 +137,11 @@ def overview_sheet(plan, waves, assignments, exported_by=None):
         Column(_("Average readiness"), 16, DECIMAL_1),
     ]
     return Sheet(_("Overview"), columns, rows, facts=facts)
+
+
+def _out_of_date(plan):
+    note = planning.describe_changes(planning.freshness(plan, with_names=True))
+    return note or _("no")
 
 
 def _person(user):

@@ -20,6 +20,10 @@ from simple_history.models import HistoricalRecords
 from municipalities.models import Municipality, Region
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+# A weight beyond 1,000 points drowns every other criterion and the
+# solver's numerical tolerance (1e308 gave an "infeasible" plan).
+MAX_WEIGHT = 1000
+WEIGHT_RANGE = [MinValueValidator(0), MaxValueValidator(MAX_WEIGHT)]
 
 
 class Wave(models.Model):
@@ -28,7 +32,12 @@ class Wave(models.Model):
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
     capacity = models.PositiveSmallIntegerField(
-        _("capacity"), help_text=_("The most municipalities the wave can take.")
+        _("capacity"),
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The most municipalities the wave can take (at least 1; all waves together must "
+            "hold every municipality)."
+        ),
     )
 
     history = HistoricalRecords()
@@ -53,37 +62,37 @@ class WeightFields(models.Model):
     readiness = models.FloatField(
         _("readiness"),
         default=10,
-        validators=[MinValueValidator(0)],
+        validators=WEIGHT_RANGE,
         help_text=_("Points a fully ready municipality loses by going in the last wave."),
     )
     wish = models.FloatField(
         _("own wish"),
         default=15,
-        validators=[MinValueValidator(0)],
+        validators=WEIGHT_RANGE,
         help_text=_("Points for a wish missed by the full span of the waves."),
     )
     gp_adoption = models.FloatField(
         _("GP adoption"),
         default=3,
-        validators=[MinValueValidator(0)],
+        validators=WEIGHT_RANGE,
         help_text=_("Points a municipality whose GPs all use FMK loses in the last wave."),
     )
     hospital_adoption = models.FloatField(
         _("hospital adoption"),
         default=2,
-        validators=[MinValueValidator(0)],
+        validators=WEIGHT_RANGE,
         help_text=_("Points a municipality whose region's hospitals all use FMK loses last."),
     )
     split_neighbours = models.FloatField(
         _("split neighbours"),
         default=2,
-        validators=[MinValueValidator(0)],
+        validators=WEIGHT_RANGE,
         help_text=_("Points per pair of neighbouring municipalities in different waves."),
     )
     stability = models.FloatField(
         _("stability"),
         default=5,
-        validators=[MinValueValidator(0)],
+        validators=WEIGHT_RANGE,
         help_text=_("Points per municipality moved away from its wave in the published plan."),
     )
 
@@ -463,8 +472,8 @@ class WavePlanQuerySet(models.QuerySet):
         return self.filter(scenario__isnull=True)
 
     def with_plan(self):
-        """Plans that assign every municipality (not an infeasible attempt)."""
-        return self.exclude(solver_status=WavePlan.SolverStatus.INFEASIBLE)
+        """Plans that assign every municipality (not a failed attempt)."""
+        return self.exclude(solver_status__in=WavePlan.NO_PLAN)
 
     def current_draft(self):
         return self.drafts().regular().with_plan().order_by("-created_at", "-pk").first()
@@ -498,6 +507,7 @@ class WavePlan(models.Model):
         MANUAL = "manual", _("recomputed by a coordinator")
         ANSWERS_CHANGED = "answers_changed", _("recomputed after answers changed")
         WEIGHTS_CHANGED = "weights_changed", _("recomputed after weights changed")
+        INPUTS_CHANGED = "inputs_changed", _("recomputed after inputs changed")
         NIGHTLY = "nightly", _("nightly recomputation")
         SCENARIO = "scenario", _("scenario")
         DOCUMENT = "document", _("historical document")
@@ -506,7 +516,11 @@ class WavePlan(models.Model):
         OPTIMAL = "optimal", _("proven optimal")
         FEASIBLE = "feasible", _("feasible, not proven optimal")
         INFEASIBLE = "infeasible", _("infeasible")
+        TIMED_OUT = "timed_out", _("no plan found within the time limit")
         NOT_SOLVED = "not_solved", _("not computed by the portal")
+
+    # Attempts that assign nobody: no plan can exist, or none was found.
+    NO_PLAN = (SolverStatus.INFEASIBLE, SolverStatus.TIMED_OUT)
 
     name = models.CharField(_("name"), max_length=200)
     status = models.CharField(
@@ -552,10 +566,10 @@ class WavePlan(models.Model):
     gap = models.FloatField(_("optimality gap"), null=True, blank=True)
     solve_seconds = models.FloatField(_("solve time (s)"), null=True, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
-    is_stale = models.BooleanField(
-        _("out of date"), default=False, help_text=_("Inputs have changed since it was made.")
-    )
-    stale_reason = models.CharField(_("why out of date"), max_length=300, blank=True)
+    # One hash per group of inputs the solve read (planning.INPUT_GROUPS):
+    # the plan is out of date when today's inputs hash differently. Kept
+    # beside `inputs` so that pages can tell without decoding the snapshot.
+    input_fingerprints = models.JSONField(_("input fingerprints"), default=dict, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -590,8 +604,9 @@ class WavePlan(models.Model):
                 name="wave_plan_one_published",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published") | ~Q(solver_status="infeasible"),
-                name="wave_plan_published_is_feasible",
+                condition=~Q(status="published")
+                | ~Q(solver_status__in=["infeasible", "timed_out"]),
+                name="wave_plan_published_has_plan",
             ),
         ]
 
@@ -616,7 +631,7 @@ class WavePlan(models.Model):
 
     @property
     def has_plan(self):
-        return self.solver_status != self.SolverStatus.INFEASIBLE
+        return self.solver_status not in self.NO_PLAN
 
     @property
     def is_publishable(self):
@@ -701,9 +716,16 @@ class PlanRun(models.Model):
         SUCCEEDED = "succeeded", _("done")
         UNCHANGED = "unchanged", _("nothing changed")
         INFEASIBLE = "infeasible", _("infeasible")
+        TIMED_OUT = "timed_out", _("time limit reached without a plan")
         FAILED = "failed", _("failed")
 
-    FINISHED = {Status.SUCCEEDED, Status.UNCHANGED, Status.INFEASIBLE, Status.FAILED}
+    FINISHED = {
+        Status.SUCCEEDED,
+        Status.UNCHANGED,
+        Status.INFEASIBLE,
+        Status.TIMED_OUT,
+        Status.FAILED,
+    }
 
     origin = models.CharField(_("trigger"), max_length=20, choices=WavePlan.Origin.choices)
     scenario = models.ForeignKey(
@@ -729,6 +751,9 @@ class PlanRun(models.Model):
     changes = models.PositiveIntegerField(
         _("changes coalesced"), default=1, help_text=_("Input changes this run answers.")
     )
+    # The input groups (planning.INPUT_GROUPS) that had changed when an
+    # automatic run was queued; worded when shown.
+    changed_inputs = models.JSONField(_("changed inputs"), default=list, blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -763,7 +788,7 @@ class PlanningLock(models.Model):
 
     Taken with a conditional UPDATE, which is atomic on every database, and
     given back when the run ends; a run killed while holding it loses it
-    when its lease runs out (see planning.LEASE).
+    once it has shown no sign of life for `planning.dead_after()`.
     """
 
     run = models.ForeignKey(

@@ -129,9 +129,10 @@ def load_waves_and_draft(directory=DEFAULT_DIRECTORY):
             )
             for code, wave in sorted(draft.items())
         )
-        from .planning import refresh_summary
+        from .planning import gather_inputs, recount_plan
 
-        refresh_summary(plan)
+        # A document has no problem of its own: count it on today's inputs.
+        recount_plan(plan, problem=gather_inputs()[0])
         changed += len(draft)
     counts = tuple(sum(1 for wave in draft.values() if wave == number) for number in sorted(waves))
     return LoadSummary(len(waves), counts, changed)

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Membership
 
+from . import planning, solver
 from .models import Assignment, Pin, WavePlan
-from .planning import refresh_summary
+from .planning.saving import conflict_json
 
 
 class PlanNotEditable(ValidationError):
@@ -31,68 +32,117 @@ def _check_editable(plan):
         )
 
 
-def _mark_moved(plan):
-    plan.is_stale = True
-    plan.stale_reason = _("Changed by hand since it was computed: recompute to re-optimise.")
-    plan.save(update_fields=["is_stale", "stale_reason"])
-
-
 @transaction.atomic
-def move_municipality(*, plan, municipality, wave, reason, by):
-    """Move a municipality to another wave of a draft; this pins it there.
+def move_municipalities(*, plan, municipalities, wave, reason, by):
+    """Move municipalities to another wave of a draft; this pins them there.
 
-    The pin (with its required reason) is kept for every later
-    recomputation, the draft's figures are recounted at once, and the draft
-    is marked as changed by hand until it is recomputed.
+    The whole selection in one transaction (all moved or none) and one
+    recount of the draft's figures. The pins (with their required reason)
+    are kept for every later recomputation; the moved assignments are
+    marked as moved by hand until the draft is recomputed.
     """
     _check_editable(plan)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give a reason for the move."), code="reason_required")
-    assignment = Assignment.objects.select_for_update().get(plan=plan, municipality=municipality)
-    Pin.objects.update_or_create(
-        municipality=municipality,
-        scenario=plan.scenario,
-        defaults={"wave": wave, "reason": reason[:300], "created_by": by},
+    codes = [m.pk for m in municipalities]
+    assignments = list(
+        Assignment.objects.select_for_update().filter(plan=plan, municipality_id__in=codes)
     )
-    assignment.moved_by_hand = assignment.moved_by_hand or assignment.wave_id != wave.pk
-    assignment.wave = wave
-    assignment.is_pinned = True
-    assignment.pin_reason = reason[:300]
-    assignment.save(update_fields=["wave", "is_pinned", "pin_reason", "moved_by_hand"])
-    refresh_summary(plan)
-    _mark_moved(plan)
-    return assignment
+    for assignment in assignments:
+        Pin.objects.update_or_create(
+            municipality_id=assignment.municipality_id,
+            scenario=plan.scenario,
+            defaults={"wave": wave, "reason": reason[:300], "created_by": by},
+        )
+        assignment.moved_by_hand = assignment.moved_by_hand or assignment.wave_id != wave.pk
+        assignment.wave = wave
+        assignment.is_pinned = True
+        assignment.pin_reason = reason[:300]
+    Assignment.objects.bulk_update(
+        assignments, ["wave", "is_pinned", "pin_reason", "moved_by_hand"], batch_size=500
+    )
+    planning.recount_plan(plan)
+    return assignments
+
+
+def move_municipality(*, plan, municipality, wave, reason, by):
+    """Move one municipality (see `move_municipalities`)."""
+    return move_municipalities(
+        plan=plan, municipalities=[municipality], wave=wave, reason=reason, by=by
+    )[0]
 
 
 @transaction.atomic
-def pin_municipality(*, plan, municipality, reason, by):
-    """Pin a municipality to the wave it has in the draft."""
-    assignment = Assignment.objects.select_related("wave").get(
-        plan=plan, municipality=municipality
-    )
-    return move_municipality(
-        plan=plan, municipality=municipality, wave=assignment.wave, reason=reason, by=by
-    )
-
-
-@transaction.atomic
-def unpin_municipality(*, plan, municipality, by):
-    """Remove the pin: the next recomputation may move it again."""
+def pin_municipalities(*, plan, municipalities, reason, by):
+    """Pin municipalities to the waves they have in the draft, in one
+    transaction."""
     _check_editable(plan)
-    Pin.objects.filter(municipality=municipality, scenario=plan.scenario).delete()
-    updated = Assignment.objects.filter(plan=plan, municipality=municipality, is_pinned=True)
-    if updated.update(is_pinned=False, pin_reason=""):
-        _mark_moved(plan)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for the pin."), code="reason_required")
+    assignments = list(
+        Assignment.objects.select_for_update().filter(
+            plan=plan, municipality_id__in=[m.pk for m in municipalities]
+        )
+    )
+    for assignment in assignments:
+        Pin.objects.update_or_create(
+            municipality_id=assignment.municipality_id,
+            scenario=plan.scenario,
+            defaults={"wave_id": assignment.wave_id, "reason": reason[:300], "created_by": by},
+        )
+        assignment.is_pinned = True
+        assignment.pin_reason = reason[:300]
+    Assignment.objects.bulk_update(assignments, ["is_pinned", "pin_reason"], batch_size=500)
+    return assignments
+
+
+def pin_municipality(*, plan, municipality, reason, by):
+    """Pin one municipality in the wave it has in the draft."""
+    return pin_municipalities(plan=plan, municipalities=[municipality], reason=reason, by=by)[0]
+
+
+@transaction.atomic
+def unpin_municipalities(*, plan, municipalities, by):
+    """Remove the pins: the next recomputation may move them again."""
+    _check_editable(plan)
+    codes = [m.pk for m in municipalities]
+    Pin.objects.filter(municipality_id__in=codes, scenario=plan.scenario).delete()
+    return Assignment.objects.filter(plan=plan, municipality_id__in=codes, is_pinned=True).update(
+        is_pinned=False, pin_reason=""
+    )
+
+
+def unpin_municipality(*, plan, municipality, by):
+    return unpin_municipalities(plan=plan, municipalities=[municipality], by=by)
+
+
+class PlanBreaksRules(ValidationError):
+    pass
+
+
+def publication_problems(plan):
+    """The hard rules the plan breaks as it stands, against today's
+    inputs (the solver's own check): worded for the coordinator."""
+    problem, document = planning.gather_inputs()
+    assignment = dict(plan.assignments.values_list("municipality_id", "wave__number"))
+    conflicts = solver.check_plan(problem, assignment)
+    if not conflicts:
+        return []
+    text = planning.describe_conflicts([conflict_json(c) for c in conflicts], document)
+    return text.splitlines()
 
 
 @transaction.atomic
 def publish_plan(*, plan, by, decision=None, notify=True):
     """Publish a draft: the previously published plan is superseded.
 
-    Refuses infeasible plans and plans over a wave's capacity (possible
-    after moves by hand: recompute first). Project managers whose
-    municipality's wave changed are e-mailed after the commit.
+    Refuses a plan without one and a plan that breaks any hard rule as
+    it stands (a draft moved by hand may put a municipality over a wave's
+    capacity or before its vendor's earliest wave), naming each breach.
+    Project managers whose municipality's wave changed are e-mailed after
+    the commit.
     """
     plan = WavePlan.objects.select_for_update().get(pk=plan.pk)
     _check_editable(plan)
@@ -103,16 +153,11 @@ def publish_plan(*, plan, by, decision=None, notify=True):
             _("A scenario is for comparing; recompute the regular plan to publish."),
             code="scenario",
         )
-    over = [
-        wave
-        for wave, (count, capacity) in plan.summary.get("capacity_use", {}).items()
-        if count > capacity
-    ]
-    if over:
-        raise ValidationError(
-            _("Wave %(waves)s is over capacity: recompute the plan before publishing it.")
-            % {"waves": ", ".join(over)},
-            code="over_capacity",
+    breaches = publication_problems(plan)
+    if breaches:
+        raise PlanBreaksRules(
+            [_("The plan breaks a rule and cannot be published:"), *breaches],
+            code="breaks_rules",
         )
     previous = WavePlan.objects.select_for_update().published().first()
     now = timezone.now()

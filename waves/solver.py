@@ -36,6 +36,7 @@ symmetry-breaking bounds.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -62,7 +63,12 @@ class MunicipalityInput:
     gp_adoption: float | None = None  # 0–100; None: no figure
     hospital_adoption: float | None = None  # 0–100; None: no figure
     earliest_wave: int | None = None  # vendor limit; None: none or overridden
-    limit_source: str = ""  # who set the limit, e.g. the vendor's name
+    # Why `earliest_wave` is what it is: "vendor_plan" (the vendor's own
+    # earliest wave), "agreement" (the vendor's agreement with this
+    # municipality), "overridden" (a coordinator lifted the vendor's limit,
+    # so earliest_wave is None) or "" (no vendor limit at all).
+    limit_source: str = ""
+    vendor: str = ""  # the EOJ vendor's name, "" when none is recorded
     pinned_wave: int | None = None
     current_wave: int | None = None  # in the published plan (stability)
 
@@ -96,10 +102,13 @@ class PlanningProblem:
 class Conflict:
     """Why no plan can exist, in terms a coordinator can act on.
 
-    kind: "capacity" (the municipalities that can only go into `waves`
-    outnumber their capacity), "pin_vendor_limit" (pinned before its
-    vendor's earliest wave), "unknown_wave" (a pin, wish or limit names a
-    wave that does not exist).
+    Before solving (`find_conflicts`): "capacity" (the municipalities that
+    can only go into `waves` outnumber their capacity), "pin_vendor_limit"
+    (pinned before its vendor's earliest wave), "unknown_wave" (a pin or
+    limit names a wave that does not exist). On a given plan
+    (`check_plan`): "over_capacity", "before_vendor_limit",
+    "not_in_pinned_wave", "unassigned"; `waves` holds the municipality's
+    wave first, then the wave the rule asks for.
     """
 
     kind: str
@@ -167,7 +176,10 @@ class PlanSummary:
 
 @dataclass(frozen=True)
 class PlanResult:
-    status: str  # "optimal" | "feasible" | "infeasible" | "no_solution"
+    # "optimal"; "feasible" (time limit reached with a plan, `gap` says how
+    # far from proven); "infeasible" (no plan can exist, see `conflicts`);
+    # "timed_out" (time limit reached before any plan was found).
+    status: str
     assignment: dict[int, int] = field(default_factory=dict)
     objective: float | None = None
     gap: float | None = None
@@ -249,6 +261,46 @@ def find_conflicts(problem):
                     demand=len(codes),
                     pinned=tuple(c for c in codes if by_code[c].pinned_wave is not None),
                     limited=tuple(c for c in codes if by_code[c].pinned_wave is None),
+                )
+            )
+    return tuple(conflicts)
+
+
+def check_plan(problem, assignment):
+    """The hard constraints a given assignment breaks (a draft moved by
+    hand, say), as conflicts a coordinator can act on; () when it keeps
+    them all.
+
+    The same rules as the solver's, from the same helper
+    (`allowed_waves`): every municipality in one known wave, within the
+    wave's capacity, in its pinned wave, not before its vendor's earliest.
+    """
+    numbers = [w.number for w in problem.waves]
+    conflicts = []
+    for m in problem.municipalities:
+        wave = assignment.get(m.code)
+        if wave not in numbers:
+            conflicts.append(Conflict("unassigned", code=m.code, waves=(wave,) if wave else ()))
+            continue
+        if m.pinned_wave is not None and wave not in allowed_waves(m, numbers):
+            conflicts.append(
+                Conflict("not_in_pinned_wave", code=m.code, waves=(wave, m.pinned_wave))
+            )
+        # A pin does not lift the vendor's limit (find_conflicts refuses
+        # such a pin before solving; a move by hand makes one).
+        if wave not in allowed_waves(dataclasses.replace(m, pinned_wave=None), numbers):
+            conflicts.append(
+                Conflict("before_vendor_limit", code=m.code, waves=(wave, m.earliest_wave))
+            )
+    for spec in problem.waves:
+        codes = tuple(sorted(c for c, w in assignment.items() if w == spec.number))
+        if len(codes) > spec.capacity:
+            conflicts.append(
+                Conflict(
+                    "over_capacity",
+                    waves=(spec.number,),
+                    capacity=spec.capacity,
+                    demand=len(codes),
                 )
             )
     return tuple(conflicts)
@@ -443,7 +495,7 @@ def solve(problem):
     if result.x is None:
         # The checks above make the model feasible, so this is a time limit
         # reached before any plan was found.
-        return PlanResult(status="no_solution", solve_seconds=seconds, message=result.message)
+        return PlanResult(status="timed_out", solve_seconds=seconds, message=result.message)
     chosen = result.x[: n * count].reshape(n, count).argmax(axis=1)
     assignment = {costs.codes[i]: costs.waves[int(chosen[i])] for i in range(n)}
     status = "optimal" if result.status == 0 else "feasible"

@@ -24,6 +24,9 @@ def recompute_wave_plan(self, run_id):
     """Build a new draft plan for the queued run `run_id`."""
     try:
         run = planning.run_recomputation(run_id=run_id)
+    except planning.RunInProgress:
+        # Another live process computes this very run and will finish it.
+        return {"run": run_id, "status": PlanRun.Status.RUNNING}
     except planning.PlanningBusy as busy:
         if self.request.is_eager or self.request.retries >= 40:
             # Nobody would pick an eager retry up later: say so instead.
@@ -37,6 +40,14 @@ def recompute_wave_plan(self, run_id):
         # or computes what changed since.
         raise self.retry(exc=busy, countdown=15, max_retries=40) from busy
     return planning.run_summary(run)
+
+
+@shared_task
+def recompute_if_inputs_changed():
+    """Every few minutes (django-celery-beat, see migration 0005): queue a
+    recomputation when today's inputs differ from the newest plan's."""
+    run = planning.recompute_if_inputs_changed()
+    return {"run": run.pk if run else None}
 
 
 @shared_task

@@ -16,14 +16,21 @@ from municipalities.access import (
     staff_roles_required,
 )
 from municipalities.models import Municipality
+from municipalities.roles import Role, role_of
 
+from . import planning
 from .comparison import compare_plans
 from .maps import plan_map
 from .models import Assignment, Wave, WavePlan
 from .solver import CRITERIA
 
 
+def _is_staff(request):
+    return role_of(request.user) in (Role.COORDINATOR, Role.VIEWER)
+
+
 def _plan_context(request, plan):
+    planning.annotate_freshness([plan], staff=_is_staff(request))
     waves = list(Wave.objects.all())
     assignments = list(plan.assignments.for_review())
     visible = set(Municipality.objects.visible_to(request.user).values_list("code", flat=True))
@@ -67,7 +74,12 @@ def plan_current(request):
 
 @staff_roles_required
 def plan_list(request):
-    plans = WavePlan.objects.select_related("scenario", "made_by").order_by("-created_at", "-pk")
+    plans = list(
+        WavePlan.objects.select_related("scenario", "made_by")
+        .defer("inputs")
+        .order_by("-created_at", "-pk")
+    )
+    planning.annotate_freshness(plans, staff=True)
     return render(request, "waves/plan_list.html", {"plans": plans})
 
 
@@ -98,6 +110,7 @@ def explanation(request, pk, code):
         WavePlan.objects.visible_to(request.user).select_related("scenario"), pk=pk
     )
     municipality = get_municipality_for_user(request.user, code)
+    planning.annotate_freshness([plan], staff=_is_staff(request))
     assignment = get_object_or_404(
         Assignment.objects.select_related("wave", "municipality__region"),
         plan=plan,

@@ -65,26 +65,3 @@ def submit(questionnaire, questions):
         )
 
     return _submit
-
-
-@pytest.fixture
-def signals_sent():
-    """The planning_inputs_changed signals sent, with only this receiver listening.
-
-    The readiness tests check what readiness promises (the signal and its
-    arguments); what the wave planning does with it is tested in waves.
-    """
-    from readiness.signals import planning_inputs_changed
-
-    sent = []
-
-    def receiver(sender, **kwargs):
-        sent.append((sender.__name__, kwargs["reason"], kwargs["municipality_code"]))
-
-    saved = planning_inputs_changed.receivers
-    planning_inputs_changed.receivers = []
-    planning_inputs_changed.sender_receivers_cache.clear()
-    planning_inputs_changed.connect(receiver, weak=False)
-    yield sent
-    planning_inputs_changed.receivers = saved
-    planning_inputs_changed.sender_receivers_cache.clear()

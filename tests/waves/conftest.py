@@ -29,7 +29,7 @@ def readiness(monkeypatch):
     def selector():
         return fake_readiness(Municipality.objects.values_list("code", flat=True))
 
-    monkeypatch.setattr(planning, "readiness_for_planning", selector)
+    monkeypatch.setattr(planning.inputs, "readiness_for_planning", selector)
     return selector
 
 

@@ -1,13 +1,14 @@
 """Recomputation: from inputs to a saved plan, locks, coalescing, failures."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 from django.db.models import Count
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from readiness.models import Response
-from readiness.signals import planning_inputs_changed
 from waves import planning
 from waves.models import (
     Assignment,
@@ -129,21 +130,31 @@ def test_a_killed_recomputation_leaves_no_partial_plan(demo_inputs, monkeypatch)
         planning.run_recomputation(run_id=run.pk)
     assert WavePlan.objects.count() == plans
     assert Assignment.objects.count() == assignments
-    # The task is delivered again (acks late) and finishes the same run.
+    # The task is delivered again (acks late), after the dead run's last
+    # sign of life is old, and finishes the same run.
     monkeypatch.setattr(Assignment.objects, "bulk_create", real_bulk_create)
+    PlanRun.objects.filter(pk=run.pk).update(
+        heartbeat_at=timezone.now() - planning.dead_after() - timedelta(seconds=1)
+    )
     run = planning.run_recomputation(run_id=run.pk)
     assert run.status == PlanRun.Status.SUCCEEDED
     assert run.plan.assignments.count() == 98
     assert run.attempts == 2
 
 
-def test_a_run_waits_while_another_holds_the_lock(demo_inputs):
-    other = PlanRun.objects.create(origin=WavePlan.Origin.MANUAL)
-    PlanningLock.objects.update_or_create(pk=1, defaults={"run": other})
+def _running(**fields):
+    """A run another live process is computing (it showed a sign of life)."""
     from django.utils import timezone
 
-    PlanningLock.objects.filter(pk=1).update(taken_at=timezone.now())
-    run = planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False)
+    now = timezone.now()
+    fields = {"status": PlanRun.Status.RUNNING, "started_at": now, "heartbeat_at": now, **fields}
+    return PlanRun.objects.create(origin=WavePlan.Origin.MANUAL, **fields)
+
+
+def test_a_run_waits_while_another_holds_the_lock(demo_inputs):
+    other = _running()
+    PlanningLock.objects.update_or_create(pk=1, defaults={"run": other})
+    run = planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False, join=False)
     with pytest.raises(planning.PlanningBusy):
         planning.run_recomputation(run_id=run.pk)
     assert WavePlan.objects.drafts().count() == 0
@@ -154,18 +165,59 @@ def test_a_run_waits_while_another_holds_the_lock(demo_inputs):
     assert "En anden genberegning" in run.message
 
 
-def test_a_dead_runs_lock_expires(demo_inputs, settings):
+def test_the_lock_is_never_taken_from_a_live_run_however_long_it_takes(demo_inputs):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    other = PlanRun.objects.create(origin=WavePlan.Origin.MANUAL)
+    # Started three hours ago, but it showed a sign of life just now.
+    other = _running(started_at=timezone.now() - timedelta(hours=3))
     PlanningLock.objects.update_or_create(
-        pk=1, defaults={"run": other, "taken_at": timezone.now() - timedelta(hours=2)}
+        pk=1, defaults={"run": other, "taken_at": timezone.now() - timedelta(hours=3)}
     )
+    run = planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False, join=False)
+    with pytest.raises(planning.PlanningBusy):
+        planning.run_recomputation(run_id=run.pk)
+    assert PlanningLock.objects.get(pk=1).run == other
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.QUEUED
+
+
+def test_a_dead_runs_lock_is_released_and_the_run_ends_with_a_reason(demo_inputs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    silent_since = timezone.now() - timedelta(minutes=10)
+    other = _running(started_at=silent_since, heartbeat_at=silent_since)
+    PlanningLock.objects.update_or_create(pk=1, defaults={"run": other, "taken_at": silent_since})
     run = recompute()
     assert run.status == PlanRun.Status.SUCCEEDED
     assert PlanningLock.objects.get(pk=1).run is None
+    other.refresh_from_db()
+    assert other.status == PlanRun.Status.FAILED
+    assert "stoppede uden at blive færdig" in other.message
+
+
+def test_a_dead_run_is_finished_by_the_redelivered_task(demo_inputs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    silent_since = timezone.now() - timedelta(minutes=10)
+    run = _running(started_at=silent_since, heartbeat_at=silent_since, attempts=1)
+    PlanningLock.objects.update_or_create(pk=1, defaults={"run": run, "taken_at": silent_since})
+    run = planning.run_recomputation(run_id=run.pk)
+    assert run.status == PlanRun.Status.SUCCEEDED
+    assert run.attempts == 2
+
+
+def test_a_run_being_computed_elsewhere_is_not_computed_twice(demo_inputs):
+    run = _running()
+    with pytest.raises(planning.RunInProgress):
+        planning.run_recomputation(run_id=run.pk)
+    assert recompute_wave_plan.apply(args=[run.pk]).get()["status"] == PlanRun.Status.RUNNING
+    assert not WavePlan.objects.drafts().exists()
 
 
 def test_transient_database_errors_requeue_the_run_for_a_retry(demo_inputs, monkeypatch):
@@ -178,7 +230,7 @@ def test_transient_database_errors_requeue_the_run_for_a_retry(demo_inputs, monk
             raise OperationalError("server closed the connection unexpectedly")
         return real(**kwargs)
 
-    monkeypatch.setattr(planning, "gather_inputs", flaky)
+    monkeypatch.setattr(planning.runs, "gather_inputs", flaky)
     run = planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False)
     with pytest.raises(OperationalError):
         planning.run_recomputation(run_id=run.pk)
@@ -196,41 +248,47 @@ def test_an_unexpected_error_ends_the_run_with_a_message(demo_inputs, monkeypatc
     def broken(**kwargs):
         raise ValueError("inputs in a bad state")
 
-    monkeypatch.setattr(planning, "gather_inputs", broken)
+    monkeypatch.setattr(planning.runs, "gather_inputs", broken)
     run = recompute()
     assert run.status == PlanRun.Status.FAILED
     assert "inputs in a bad state" in run.message
     assert PlanningLock.objects.get(pk=1).run is None
 
 
-def test_many_changed_answers_give_one_pending_recomputation(
-    published, django_capture_on_commit_callbacks
+def test_changed_inputs_queue_one_recomputation_and_unchanged_none(
+    draft, django_capture_on_commit_callbacks
 ):
+    assert planning.recompute_if_inputs_changed() is None
+    wave3 = Wave.objects.get(number=3)
+    Pin.objects.create(municipality_id=101, wave=wave3, reason="Aftalt")
     with django_capture_on_commit_callbacks() as callbacks:
-        for code in (101, 147, 461):
-            planning_inputs_changed.send(sender=Response, reason="answers", municipality_code=code)
-    pending = PlanRun.objects.get(status=PlanRun.Status.QUEUED)
-    assert pending.origin == WavePlan.Origin.ANSWERS_CHANGED
-    assert pending.changes == 3
-    assert "Odense" in pending.reason
-    assert len(callbacks) == 1  # one task queued, with the coalescing delay
-    published.refresh_from_db()
-    assert published.is_stale
+        first = planning.recompute_if_inputs_changed()
+        second = planning.recompute_if_inputs_changed()
+    assert first == second  # the second check joins the queued run
+    assert first.origin == WavePlan.Origin.INPUTS_CHANGED
+    assert first.changed_inputs == ["pins"]
+    assert len(callbacks) == 1
 
 
-def test_weight_changes_queue_a_weights_recomputation(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks():
-        planning_inputs_changed.send(sender=Response, reason="weights", municipality_code=None)
-    assert PlanRun.objects.get().origin == WavePlan.Origin.WEIGHTS_CHANGED
-
-
-def test_the_coalesced_run_computes_when_its_task_runs(
-    published, django_capture_on_commit_callbacks
-):
+def test_the_scheduled_check_computes_the_new_plan(draft, django_capture_on_commit_callbacks):
+    Wave.objects.filter(number=3).update(capacity=40)
     with django_capture_on_commit_callbacks(execute=True):
-        planning_inputs_changed.send(sender=Response, reason="answers", municipality_code=101)
-    run = PlanRun.objects.filter(origin=WavePlan.Origin.ANSWERS_CHANGED).get()
-    assert run.status in (PlanRun.Status.SUCCEEDED, PlanRun.Status.UNCHANGED)
+        run = planning.recompute_if_inputs_changed()
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.SUCCEEDED
+    assert run.plan.input_fingerprints != draft.input_fingerprints
+    assert planning.recompute_if_inputs_changed() is None
+    assert PeriodicTask.objects.get(task="waves.tasks.recompute_if_inputs_changed").enabled
+
+
+def test_a_plan_is_out_of_date_when_any_input_changes(draft):
+    assert not planning.freshness(draft).is_out_of_date
+    weights = planning.gather_inputs()[0].weights
+    from waves.models import PlanningWeights
+
+    PlanningWeights.objects.update(split_neighbours=weights.split_neighbours + 1)
+    Wave.objects.filter(number=1).update(capacity=30)
+    assert planning.freshness(draft).changed == ("capacities", "weights")
 
 
 def test_the_nightly_schedule_exists():
@@ -242,6 +300,8 @@ def test_recompute_waves_command_waits_and_reports(demo_inputs, capsys):
     call_command("recompute_waves", "--wait")
     out = capsys.readouterr().out
     assert "færdig" in out and "bevist optimal" in out
+    call_command("recompute_waves", "--wait")
+    assert "der blev ikke lavet en ny plan" in capsys.readouterr().out
     assert WavePlan.objects.drafts().count() == 1
 
 

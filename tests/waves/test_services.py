@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from municipalities.models import Municipality
 from municipalities.roles import Role
 from tests.conftest import make_user
-from waves import services
+from waves import planning, services
 from waves.comparison import compare_plans
 from waves.models import Pin, Wave, WavePlan
 
@@ -43,8 +43,7 @@ def test_moving_pins_the_municipality_with_its_reason(draft, coordinator):
         "Aftalt på styregruppemødet",
         coordinator,
     )
-    draft.refresh_from_db()
-    assert draft.is_stale
+    assert planning.freshness(draft).changed == ("pins",)
     assert sum(draft.summary["capacity_use"][str(target.number)][:1]) == (
         draft.assignments.filter(wave=target).count()
     )
@@ -97,8 +96,8 @@ def test_publishing_supersedes_the_previous_plan(published, coordinator):
 
 
 def test_the_database_allows_one_published_plan_only(published):
+    Pin.objects.create(municipality_id=101, wave=wave(3), reason="Aftalt")
     other = recompute(origin=WavePlan.Origin.NIGHTLY)
-    WavePlan.objects.filter(pk=published.pk).update(is_stale=False)
     draft = WavePlan.objects.exclude(pk=published.pk).exclude(status="historical").first()
     with pytest.raises(IntegrityError), transaction.atomic():
         WavePlan.objects.filter(pk=draft.pk).update(status=WavePlan.Status.PUBLISHED)
@@ -125,8 +124,80 @@ def test_historical_scenario_and_over_capacity_plans_are_not_published(draft, co
     )
     with pytest.raises(ValidationError) as error:
         services.publish_plan(plan=draft, by=coordinator)
-    assert error.value.code == "over_capacity"
+    name = wave(int(full)).name
+    capacity = wave(int(full)).capacity
+    assert f"{name} har plads til {capacity} kommuner, men rummer {capacity + 1}." in (
+        error.value.messages
+    )
     assert not WavePlan.objects.published().exists()
+
+
+def test_a_draft_moved_before_its_vendors_earliest_wave_is_not_published(draft, coordinator):
+    # Demoleverandør D cannot support its customers before wave 3. Moving
+    # one to wave 1 needs room there: exchange it with a municipality of
+    # wave 1, so that only the vendor rule is broken.
+    limited = draft.assignments.filter(vendor_name="Demoleverandør D").first()
+    other = draft.assignments.filter(wave__number=1, earliest_wave__isnull=True).first()
+    services.move_municipality(
+        plan=draft, municipality=limited.municipality, wave=wave(1), reason="Prøve", by=coordinator
+    )
+    services.move_municipality(
+        plan=draft, municipality=other.municipality, wave=wave(3), reason="Prøve", by=coordinator
+    )
+    with pytest.raises(ValidationError) as error:
+        services.publish_plan(plan=draft, by=coordinator)
+    assert error.value.messages == [
+        "Planen bryder en regel og kan ikke offentliggøres:",
+        f"{limited.municipality.short_name} er i {wave(1).name}, men dens EOJ-leverandør "
+        f"Demoleverandør D kan ikke understøtte den før {wave(3).name}.",
+    ]
+    draft.refresh_from_db()
+    assert draft.status == WavePlan.Status.DRAFT
+
+
+def waves_of(plan, codes):
+    return plan.assignments.filter(municipality__in=codes).values_list("wave__number", flat=True)
+
+
+def test_a_bulk_move_is_one_transaction_and_one_recount(draft, coordinator, monkeypatch):
+    calls = []
+    real = planning.recount_plan
+    monkeypatch.setattr(planning, "recount_plan", lambda plan: calls.append(plan) or real(plan))
+    codes = list(
+        draft.assignments.filter(wave__number=2).values_list("municipality", flat=True)[:3]
+    )
+    municipalities = list(Municipality.objects.filter(code__in=codes))
+    services.move_municipalities(
+        plan=draft, municipalities=municipalities, wave=wave(1), reason="Samlet", by=coordinator
+    )
+    assert len(calls) == 1
+    assert set(
+        draft.assignments.filter(municipality__in=codes).values_list("wave__number", flat=True)
+    ) == {1}
+    draft.refresh_from_db()
+    assert (
+        draft.summary["capacity_use"]["1"][0] == draft.assignments.filter(wave__number=1).count()
+    )
+
+
+def test_a_failed_bulk_move_changes_nothing(draft, coordinator, monkeypatch):
+    codes = list(
+        draft.assignments.filter(wave__number=2).values_list("municipality", flat=True)[:3]
+    )
+    municipalities = list(Municipality.objects.filter(code__in=codes))
+
+    def broken(plan):
+        raise RuntimeError("recount failed")
+
+    monkeypatch.setattr(planning, "recount_plan", broken)
+    with pytest.raises(RuntimeError):
+        services.move_municipalities(
+            plan=draft, municipalities=municipalities, wave=wave(1), reason="x", by=coordinator
+        )
+    assert set(
+        draft.assignments.filter(municipality__in=codes).values_list("wave__number", flat=True)
+    ) == {2}
+    assert not Pin.objects.filter(municipality__in=codes).exists()
 
 
 def test_project_managers_whose_wave_changed_are_emailed(

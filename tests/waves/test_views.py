@@ -31,9 +31,13 @@ def test_project_manager_cannot_open_a_draft(odense_client, draft):
 
 
 def test_viewer_sees_drafts_and_comparisons(viewer_client, published):
+    from waves.models import Pin, Wave
+
     from .conftest import recompute
 
+    Pin.objects.create(municipality_id=101, wave=Wave.objects.get(number=3), reason="Aftalt")
     draft = recompute(origin=WavePlan.Origin.NIGHTLY).plan
+    assert draft != published
     assert viewer_client.get(f"/boelger/planer/{draft.pk}/").status_code == 200
     response = viewer_client.get("/boelger/sammenlign/")
     assert response.context["left"] == published and response.context["right"] == draft

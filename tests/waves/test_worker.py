@@ -119,7 +119,7 @@ def test_two_recomputations_at_once_make_one_plan(committed_inputs, monkeypatch)
 
     monkeypatch.setattr(solver, "solve", slow_solve)
     runs = [
-        planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False)
+        planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False, join=False)
         for _ in range(2)
     ]
     outcomes = {}
@@ -146,3 +146,31 @@ def test_two_recomputations_at_once_make_one_plan(committed_inputs, monkeypatch)
     monkeypatch.setattr(solver, "solve", real_solve)
     assert planning.run_recomputation(run_id=runs[1].pk).status == PlanRun.Status.UNCHANGED
     assert WavePlan.objects.drafts().count() == 1
+
+
+def test_two_recompute_waves_wait_at_once_both_report_the_same_plan(committed_inputs):
+    url = _database_url()
+    if url is None:
+        pytest.skip("two processes need a database server (PostgreSQL), not SQLite")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "test-only"),
+        "HTTPS": "0",
+        "WAVES_SOLVER_TIME_LIMIT": "60",
+    }
+    env.pop("CELERY_BROKER_URL", None)  # --wait computes in the command itself
+    command = [sys.executable, "manage.py", "recompute_waves", "--wait"]
+    processes = [
+        subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=300)[0].decode() for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    plan_lines = [
+        next(line for line in out.splitlines() if line.startswith("Plan #")) for out in outputs
+    ]
+    assert plan_lines[0] == plan_lines[1], outputs
+    assert WavePlan.objects.drafts().with_plan().count() == 1

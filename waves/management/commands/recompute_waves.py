@@ -2,13 +2,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from waves import planning
 from waves.models import PlanRun, Scenario, WavePlan
-from waves.tasks import recompute_wave_plan
 
 
 class Command(BaseCommand):
     help = (
         "Queue a recomputation of the wave plan from the current inputs (a new draft) for "
-        "the worker. With --wait, compute it here and now and print the outcome."
+        "the worker. With --wait, compute it here and now (or, when a recomputation is "
+        "already running, wait for it) and print the outcome."
     )
 
     def add_arguments(self, parser):
@@ -34,8 +34,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Recomputation #{run.pk} queued for the worker.")
             return
         self.stdout.write(f"Recomputation #{run.pk} running...")
-        recompute_wave_plan.apply(args=[run.pk])
-        run.refresh_from_db()
+        run = planning.wait_for(run)
         self.stdout.write(f"{run.get_status_display()}: {run.message}")
-        if run.status in (PlanRun.Status.FAILED, PlanRun.Status.INFEASIBLE):
+        if run.plan_id:
+            self.stdout.write(f"Plan #{run.plan_id}: {run.plan}")
+        if run.status not in (PlanRun.Status.SUCCEEDED, PlanRun.Status.UNCHANGED):
             raise CommandError(f"Recomputation #{run.pk} ended as {run.status}.")

@@ -10,6 +10,8 @@ admin.site.site_header = _("FMK rollout – administration")
 admin.site.site_title = _("FMK rollout")
 admin.site.index_title = _("Coordinators' administration")
 
+handler500 = "fmkrollout.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

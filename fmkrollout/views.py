@@ -1,13 +1,16 @@
 """Pages that belong to the portal as a whole: home, about, health."""
 
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from municipalities.models import Municipality
@@ -111,3 +114,33 @@ def healthz(request):
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "error", "checks": checks}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+# Errors that mean the database (or its connection) is away for a moment:
+# a restart, a fail-over. Django drops a broken connection at the end of
+# the request, so the next request connects anew and the portal recovers
+# by itself.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request):
+    """The portal's own error page, without touching the database (it may
+    be what failed): 503 with Retry-After when the database is away, 500
+    otherwise. Never a stack trace."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        context = {
+            "heading": _("The portal is unavailable for a moment"),
+            "explanation": _(
+                "The portal cannot reach its database right now. Try again in a minute."
+            ),
+        }
+        # Rendered without the request: its context processors read the
+        # session and the user from the database.
+        page = render_to_string("_partials/error_page.html", context)
+        return HttpResponse(page, status=503, headers={"Retry-After": "30"})
+    context = {
+        "heading": _("Something went wrong"),
+        "explanation": _("An error occurred on the portal. It has been logged; try again."),
+    }
+    return HttpResponse(render_to_string("_partials/error_page.html", context), status=500)

@@ -821,7 +821,19 @@ class WavePlanAdmin(SimpleHistoryAdmin):
             by=request.user,
             reason=request.POST.get("reason", "").strip() or _("Recomputed from the admin"),
             scenario=plan.scenario,
+            dispatch=False,
         )
+        # Sent here rather than after a commit (this view runs in autocommit),
+        # so that a broker that is down can be told to the coordinator.
+        if run.status == PlanRun.Status.QUEUED and not planning.send(run):
+            self.message_user(
+                request,
+                _(
+                    "The task queue cannot be reached just now: the recomputation is queued "
+                    "and starts as soon as it answers."
+                ),
+                messages.WARNING,
+            )
         return HttpResponseRedirect(reverse("admin:waves_planrun_change", args=[run.pk]))
 
     def compare_view(self, request, plan_id):

@@ -32,6 +32,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .. import solver
 from ..models import PlanningLock, PlanRun, WavePlan
@@ -43,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 # Errors worth retrying: the database went away or a lock timed out.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+# What sending a task raises when the broker cannot be reached.
+BROKER_ERRORS = (KombuOperationalError, OSError)
 
 HEARTBEAT_SECONDS = 5
 SOLVE_COMMAND = [sys.executable, "-m", "waves.solve_process"]
@@ -114,11 +117,36 @@ def unfinished_runs(scenario=None):
 
 
 def _dispatch(run, countdown=None):
+    transaction.on_commit(lambda: send(run, countdown=countdown))
+
+
+def send(run, countdown=None):
+    """Hand the run to the broker; False when the broker cannot be reached.
+
+    The run then stays queued, and the scheduled check sends it again once
+    the broker answers (`resend_waiting_runs`): a broker that is down delays
+    the recomputation, it never fails the request that asked for it.
+    """
     from ..tasks import recompute_wave_plan
 
-    transaction.on_commit(
-        lambda: recompute_wave_plan.apply_async(args=[run.pk], countdown=countdown)
+    try:
+        recompute_wave_plan.apply_async(args=[run.pk], countdown=countdown, retry=False)
+    except BROKER_ERRORS:
+        logger.warning("Broker unreachable: recomputation %s waits to be sent", run.pk)
+        run.is_waiting_for_broker = True
+        return False
+    run.is_waiting_for_broker = False
+    return True
+
+
+def resend_waiting_runs(older_than=timedelta(minutes=2)):
+    """Send again the queued runs that no worker has started (their message
+    was never delivered, say because the broker was down). A second
+    delivery is harmless: a run is claimed once."""
+    waiting = PlanRun.objects.filter(
+        status=PlanRun.Status.QUEUED, created_at__lt=timezone.now() - older_than
     )
+    return sum(send(run) for run in waiting)
 
 
 def latest_plan(scenario=None):
@@ -138,8 +166,11 @@ def recompute_if_inputs_changed():
 
     The scheduled task calls this every few minutes: this is how new
     answers, weights, imports and admin edits reach the plan, without any
-    of them having to tell the planning that they happened.
+    of them having to tell the planning that they happened. Queued runs
+    that were never delivered are sent again first.
     """
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        resend_waiting_runs()
     plan = latest_plan()
     _problem, document = gather_inputs()
     recorded = plan.input_fingerprints if plan is not None else {}

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fmkrollout.spreadsheets import starts_like_formula, strip_control_characters
+
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -44,6 +46,9 @@ OTHER_FORMATS = [
     (b"\x7fELF", "program"),
 ]
 DELIMITERS = (";", ",", "\t")
+# A plain number with a sign ("-5", "+45,3 %") is a number to every
+# spreadsheet, not a formula: the value parsers judge it.
+PLAIN_NUMBER = re.compile(r"^[+-]\s*\d+(?:[.,]\d+)*\s*%?$")
 
 
 @dataclass(frozen=True)
@@ -331,7 +336,7 @@ def _find_header(rows, expected_columns):
 
 
 def _table_from_sheet(sheet, header_index, limits):
-    header, rows, formulas = None, [], []
+    header, rows, formulas, formula_text = None, [], [], []
     seen = 0
     for row in sheet.iter_rows():
         seen += 1
@@ -354,7 +359,12 @@ def _table_from_sheet(sheet, header_index, limits):
             if cell.data_type == "f":
                 formulas.append(cell.coordinate)
                 continue
-            values[cell.column - 1] = Cell(cell.value, cell.number_format or "")
+            value = cell.value
+            if isinstance(value, str):
+                value = clean_text(value)
+                if looks_like_formula(value):
+                    formula_text.append(cell.coordinate)
+            values[cell.column - 1] = Cell(value, cell.number_format or "")
         if header is None:
             if header_index is not None and seen - 1 < header_index:
                 continue
@@ -381,6 +391,8 @@ def _table_from_sheet(sheet, header_index, limits):
             % {"cells": _list_cells(formulas)},
             "formulas",
         )
+    if formula_text:
+        raise formula_text_refused(formula_text)
     if header is None:
         raise UnreadableFile(
             _("The sheet “%(sheet)s” is empty.") % {"sheet": sheet.title}, "empty"
@@ -401,6 +413,38 @@ def _list_cells(coordinates, shown=5):
     if len(coordinates) > shown:
         listed += " " + _("and %(count)s more") % {"count": len(coordinates) - shown}
     return listed
+
+
+def clean_text(value):
+    """Text of a cell without control characters, which no one types and
+    which would hide a formula starter behind them."""
+    return strip_control_characters(value)
+
+
+def looks_like_formula(value):
+    """Whether a spreadsheet would run the text as a formula when the
+    data is exported again (=, +, -, @, tab or carriage return first, as
+    OWASP's CSV-injection guidance lists them), once control characters
+    and surrounding spaces are gone. Signed plain numbers are numbers."""
+    if not isinstance(value, str):
+        return False
+    text = strip_control_characters(value).strip()
+    if not starts_like_formula(text) or PLAIN_NUMBER.match(text):
+        return False
+    # A lone dash is how many sheets write "no figure"; nothing to run.
+    return text.strip("-") != ""
+
+
+def formula_text_refused(coordinates):
+    return UnreadableFile(
+        _(
+            "Cells %(cells)s begin with =, +, -, @, a tab or a line break, which a "
+            "spreadsheet runs as a formula. Remove that first character or write the "
+            "text differently, then upload the file again."
+        )
+        % {"cells": _list_cells(coordinates)},
+        "formula_text",
+    )
 
 
 def _header_text(value):
@@ -485,7 +529,7 @@ def _read_csv(data, limits, expected_columns):
     header_at = _find_header([values for _n, values in raw[:10]], expected_columns) or 0
     header_row, header = raw[header_at]
     rows = [
-        Row(number, [Cell(v.strip() if v.strip() else None) for v in values])
+        Row(number, [Cell(clean_text(v).strip() or None) for v in values])
         for number, values in raw[header_at + 1 :]
     ]
     # Excel would run these as formulas when the file is opened; they are
@@ -494,7 +538,7 @@ def _read_csv(data, limits, expected_columns):
         f"{column_letter(index)}{row.number}"
         for row in rows
         for index, cell in enumerate(row.cells, start=1)
-        if isinstance(cell.value, str) and cell.value.startswith("=")
+        if looks_like_formula(cell.value)
     ]
     if formulas:
         raise UnreadableFile(

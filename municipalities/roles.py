@@ -59,6 +59,8 @@ PERMISSION_POLICY = {
         "governance": "*",
         "django_celery_results": ("view", "delete"),
         "django_celery_beat": "*",
+        # Failed logins and lockouts: coordinators see them and unlock.
+        "axes": ("view", "delete"),
         # Coordinators manage users and give them a role, but may not change
         # what a role may do: the groups' permissions are the migrations'.
         "auth.user": ("view", "add", "change"),

@@ -21,12 +21,12 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fmkrollout import uploads
 from fmkrollout.spreadsheets import starts_like_formula, strip_control_characters
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -206,52 +206,26 @@ def normalise_header(text):
 
 
 def _check_zip(data, limits):
-    """Refuse a zip that is not a plain workbook, before anything unpacks it."""
+    """Refuse a zip that is not a plain workbook before openpyxl opens it:
+    the shared upload checks (every member read and checked, XML parsed
+    without DTDs, macros), then what makes it an Excel workbook."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise UnreadableFile(
-            _("The file is damaged: it cannot be opened as an Excel workbook."), "damaged"
-        ) from error
-    if len(members) > limits.max_zip_members:
-        raise UnreadableFile(
-            _(
-                "The workbook has %(count)s parts; a spreadsheet of this kind has far fewer. "
-                "It is refused as a possible zip bomb."
-            )
-            % {"count": len(members)},
-            "zip_bomb",
+        package = uploads.check_zip(
+            data,
+            limits=uploads.ZipLimits(
+                max_members=limits.max_zip_members,
+                max_unpacked_bytes=limits.max_uncompressed_bytes,
+                max_ratio=limits.max_compression_ratio,
+            ),
         )
-    total = 0
-    for member in members:
-        total += member.file_size
-        compressed = max(member.compress_size, 1)
-        if member.file_size > 1_000_000 and member.file_size / compressed > (
-            limits.max_compression_ratio
-        ):
-            raise UnreadableFile(
-                _(
-                    "A part of the workbook unpacks to %(ratio)s times its packed size. "
-                    "It is refused as a possible zip bomb."
-                )
-                % {"ratio": f"{member.file_size // compressed:,}".replace(",", ".")},
-                "zip_bomb",
-            )
-    if total > limits.max_uncompressed_bytes:
+    except uploads.UnsafeFile as refusal:
+        raise UnreadableFile(refusal.message, refusal.code) from refusal
+    if "EncryptionInfo" in package.names:
         raise UnreadableFile(
-            _(
-                "The workbook unpacks to %(size)s, more than the %(limit)s allowed. "
-                "It is refused as a possible zip bomb; remove what the import does not need."
-            )
-            % {
-                "size": _megabytes(total),
-                "limit": _megabytes(limits.max_uncompressed_bytes),
-            },
-            "zip_bomb",
+            _("The workbook is password-protected. Save a copy without a password."),
+            "encrypted",
         )
-    names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+    if "[Content_Types].xml" not in package.names or "xl/workbook.xml" not in package.names:
         raise UnreadableFile(
             _(
                 "The file is a zip archive, not an Excel workbook (perhaps a renamed .zip "
@@ -259,35 +233,7 @@ def _check_zip(data, limits):
             ),
             "not_workbook",
         )
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise UnreadableFile(
-            _(
-                "The workbook contains macros. Save it as an Excel workbook without macros "
-                "(.xlsx) and upload that."
-            ),
-            "macros",
-        )
-    if "EncryptionInfo" in names:
-        raise UnreadableFile(
-            _("The workbook is password-protected. Save a copy without a password."),
-            "encrypted",
-        )
-    # openpyxl parses XML with the standard library; refuse document type
-    # declarations outright so that no entity expansion (billion laughs)
-    # can happen, whatever the parser. Workbooks never contain them.
-    for member in members:
-        if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
-            continue
-        with archive.open(member) as handle:
-            tail = b""
-            while chunk := handle.read(65_536):
-                if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
-                    raise UnreadableFile(
-                        _("The workbook contains XML declarations that are not allowed."),
-                        "xml_entities",
-                    )
-                tail = chunk[-16:]
-    return archive
+    return package
 
 
 def _read_xlsx(data, limits, expected_columns):
@@ -316,6 +262,14 @@ def _read_xlsx(data, limits, expected_columns):
                     chosen, header_index = sheet, index
                     break
         return _table_from_sheet(chosen, header_index, limits)
+    except UnreadableFile:
+        raise
+    except Exception as error:  # read-only sheets are parsed only now
+        raise UnreadableFile(
+            _("The workbook is damaged or not an Excel workbook (%(error)s).")
+            % {"error": type(error).__name__},
+            "damaged",
+        ) from error
     finally:
         workbook.close()
 

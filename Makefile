@@ -9,7 +9,7 @@ RUN_ENV := DEBUG=$${DEBUG-1}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY-test-only-not-secret} HTTPS=0 DEBUG=0 \
 	PLAYWRIGHT_BROWSERS_PATH=0
 
-.PHONY: setup run test test-fast lint format migrations-check messages bench worker beat browser clean
+.PHONY: setup run serve test test-fast lint format migrations-check messages bench worker beat browser clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -37,6 +37,13 @@ run: setup
 	@echo ""
 	@echo "The portal runs on http://127.0.0.1:8000/ (admin: /admin/). Stop it with Ctrl-C."
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The portal as in production: gunicorn with DEBUG off, static files
+# collected for WhiteNoise. Settings come from the environment (see README,
+# "Running in production"); it refuses to start without SECRET_KEY and
+# ALLOWED_HOSTS. Migrations are a separate deploy step.
+serve: setup staticfiles/.collected
+	$(BIN)/gunicorn --config python:fmkrollout.gunicorn_conf
 
 browser:
 	@bash scripts/ensure-chromium.sh

@@ -23,3 +23,21 @@ class DanishFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off the browser features the portal never uses, so that no
+    script (ours or one injected) can ask for the camera, the microphone
+    or the user's position. Set in PERMISSIONS_POLICY."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -51,24 +51,42 @@ def neutralise(value):
     """Make text that a spreadsheet would read as a formula plain text.
 
     Numbers, dates and booleans pass unchanged; so does text that starts
-    with anything else. Lazy translations become text first.
+    with anything else. Lazy translations become text first. Control
+    characters go before the first character is looked at: a cell's
+    "\x01=HYPERLINK(...)" is written as "=HYPERLINK(...)", which is a live
+    formula unless it is caught after the stripping.
     """
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        if value.startswith(FORMULA_TRIGGERS):
+        value = strip_control_characters(value)
+        if starts_like_formula(value):
             value = "'" + value
-        return _strip_control_characters(value)[:MAX_CELL_TEXT]
+        return value[:MAX_CELL_TEXT]
     return value
 
 
+def starts_like_formula(text):
+    """Whether a spreadsheet would run `text` (control characters already
+    stripped) as a formula or DDE: OWASP's CSV-injection starters."""
+    return text.startswith(FORMULA_TRIGGERS)
+
+
 # XML 1.0 cannot hold most control characters; openpyxl refuses a cell
-# with one (IllegalCharacterError). Tabs and line breaks are kept.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# with one (IllegalCharacterError). Tabs and line breaks are kept. DEL and
+# the C1 controls are legal XML but invisible, and no one types them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _strip_control_characters(text):
+def strip_control_characters(text):
     return CONTROL_CHARACTERS.sub("", text)
+
+
+def plain_text(value):
+    """Text for a workbook's properties (title, author): no control
+    characters, which would make docProps/core.xml invalid XML and the
+    whole workbook unreadable."""
+    return strip_control_characters(str(value))[:MAX_CELL_TEXT]
 
 
 def cell_value(value):
@@ -152,12 +170,12 @@ def write_workbook(stream, sheets, *, properties):
 
 def _set_properties(workbook, properties):
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
-    workbook.properties.title = str(properties.title)
-    workbook.properties.subject = str(properties.subject)
-    workbook.properties.creator = str(properties.creator)
-    workbook.properties.lastModifiedBy = str(properties.creator)
-    workbook.properties.description = str(properties.description)
-    workbook.properties.keywords = str(properties.keywords)
+    workbook.properties.title = plain_text(properties.title)
+    workbook.properties.subject = plain_text(properties.subject)
+    workbook.properties.creator = plain_text(properties.creator)
+    workbook.properties.lastModifiedBy = plain_text(properties.creator)
+    workbook.properties.description = plain_text(properties.description)
+    workbook.properties.keywords = plain_text(properties.keywords)
     workbook.properties.created = now
     workbook.properties.modified = now
     workbook.properties.language = "da-DK"

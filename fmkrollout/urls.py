@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .login_throttle import ThrottledPasswordResetView
 
 admin.site.site_header = _("FMK rollout – administration")
 admin.site.site_title = _("FMK rollout")
@@ -20,6 +21,8 @@ urlpatterns = [
     path("parathed/", include("readiness.urls")),
     path("boelger/", include("waves.urls")),
     path("styring/", include("governance.urls")),
+    # Before Django's own: the reset form under the login lockout.
+    path("konto/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("konto/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,13 +4,13 @@ A file is accepted when its bytes are one of the formats below, its name
 ends in an extension of that format, and it is within MAX_UPLOAD_BYTES.
 Office files must be real Office Open XML or OpenDocument packages without
 macros and without a suspicious compression ratio (a zip bomb); PDFs must
-not carry scripts, launch actions or embedded files. The checks are
+not carry scripts, launch actions or embedded files. Both are checked by
+the portal's one upload-safety module, `fmkrollout.uploads`. The checks are
 deliberately strict: a coordinator who needs another format converts it
 to PDF. Downloads are served as attachments with `nosniff` (see views), so
 even a file that slipped through is never rendered by the browser as a page.
 """
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -19,12 +19,13 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-# An Office package may unpack to at most this much, and at most this many
-# times its own size; real documents stay far below both.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-# PDF names that run code or carry other files.
-PDF_ACTIVE_CONTENT = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
+from fmkrollout import uploads
+
+# An Office package may unpack to at most this much, and a large part at
+# most this many times its packed size; real documents stay far below both.
+PACKAGE_LIMITS = uploads.ZipLimits(
+    max_members=2_000, max_unpacked_bytes=200 * 1024 * 1024, max_ratio=100
+)
 
 
 @dataclass(frozen=True)
@@ -81,59 +82,16 @@ def _read_all(file):
     return data
 
 
-def _is_program(name):
-    """Package parts that hold code: VBA macros, ActiveX controls and OLE
-    objects (which may wrap any program). Printer settings, also `.bin`,
-    are harmless and common in Excel files."""
-    name = name.lower()
-    base = PurePath(name).name
-    return (
-        base.startswith("vbaproject")
-        or "/activex/" in name
-        or (base.startswith("oleobject") and base.endswith(".bin"))
-    )
-
-
 def _detect_package(file):
     try:
-        archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError):
-        _refuse(_("The file is damaged: it is not a readable Office document."), "damaged")
-    with archive:
-        infos = archive.infolist()
-        names = {info.filename for info in infos}
-        unpacked = sum(info.file_size for info in infos)
-        packed = sum(info.compress_size for info in infos) or 1
-        if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
-            _refuse(_("The file unpacks to far more than its size and is refused."), "zip_bomb")
-        if any(_is_program(name) for name in names):
-            _refuse(
-                _("The document contains macros or embedded programs; save it without them."),
-                "macros",
-            )
-        if "[Content_Types].xml" in names:
-            content_types = archive.read("[Content_Types].xml").lower()
-            if b"macroenabled" in content_types:
-                _refuse(
-                    _("The document contains macros or embedded programs; save it without them."),
-                    "macros",
-                )
-            for part, file_type in OOXML_MAIN_PARTS.items():
-                if part in names:
-                    return file_type
-        if "mimetype" in names:
-            mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-            if mimetype in ODF_MIMETYPES:
-                if any(name.lower().startswith("basic/") for name in names):
-                    _refuse(
-                        _(
-                            "The document contains macros or embedded programs; "
-                            "save it without them."
-                        ),
-                        "macros",
-                    )
-                return ODF_MIMETYPES[mimetype]
-    return None
+        package = uploads.check_zip(_read_all(file), limits=PACKAGE_LIMITS)
+    except uploads.UnsafeFile as refusal:
+        _refuse(refusal.message, refusal.code)
+    if "[Content_Types].xml" in package.names:
+        for part, file_type in OOXML_MAIN_PARTS.items():
+            if part in package.names:
+                return file_type
+    return ODF_MIMETYPES.get(package.mimetype)
 
 
 def detect_type(file):
@@ -143,12 +101,10 @@ def detect_type(file):
     head = file.read(8)
     file.seek(0)
     if head.startswith(b"%PDF-"):
-        data = _read_all(file)
-        if any(marker in data for marker in PDF_ACTIVE_CONTENT):
-            _refuse(
-                _("The PDF contains scripts, actions or embedded files and is refused."),
-                "pdf_active",
-            )
+        try:
+            uploads.check_pdf(_read_all(file))
+        except uploads.UnsafeFile as refusal:
+            _refuse(refusal.message, refusal.code)
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fmkrollout.text_limits import COMMENT, with_limit
+
 from . import wish_flow
 from .models import Forum, Meeting, Wish
 from .wish_flow import Quarter
@@ -47,8 +49,9 @@ class TransitionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=COMMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why the forum decided so; kept with the wish."),
+        help_text=with_limit(_("Why the forum decided so; kept with the wish."), COMMENT),
     )
 
     def __init__(self, *args, wish, **kwargs):

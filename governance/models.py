@@ -24,6 +24,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fmkrollout.text_limits import COMMENT, DESCRIPTION, DOCUMENT, text_field_options
+
 from . import wish_flow
 from .attachments import detect_type, validate_attachment
 
@@ -112,8 +114,8 @@ class Forum(LocalizedMixin, models.Model):
     short_name_en = models.CharField(_("short name (English)"), max_length=60)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     track = models.CharField(_("track"), max_length=30, choices=Track.choices)
-    mandate_da = models.TextField(_("mandate (Danish)"))
-    mandate_en = models.TextField(_("mandate (English)"))
+    mandate_da = models.TextField(_("mandate (Danish)"), **text_field_options(DESCRIPTION))
+    mandate_en = models.TextField(_("mandate (English)"), **text_field_options(DESCRIPTION))
     reports_to = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -290,8 +292,8 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    agenda = models.TextField(_("agenda"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, **text_field_options(DOCUMENT))
+    minutes = models.TextField(_("minutes"), blank=True, **text_field_options(DOCUMENT))
     # A stable identifier for calendar clients: the feed's UID survives
     # moving the meeting.
     calendar_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
@@ -392,7 +394,7 @@ class Decision(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=300)
-    text = models.TextField(_("decision"), blank=True)
+    text = models.TextField(_("decision"), blank=True, **text_field_options(DESCRIPTION))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -424,7 +426,7 @@ class Wish(models.Model):
     """
 
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), **text_field_options(DESCRIPTION))
     origin_forum = models.ForeignKey(
         Forum,
         on_delete=models.PROTECT,
@@ -530,7 +532,7 @@ class WishTransition(models.Model):
         related_name="wish_transition",
         verbose_name=_("decision"),
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, **text_field_options(COMMENT))
     roadmap_year = models.PositiveSmallIntegerField(_("roadmap year"), null=True, blank=True)
     roadmap_quarter = models.PositiveSmallIntegerField(_("roadmap quarter"), null=True, blank=True)
     recorded_by = models.ForeignKey(

@@ -119,7 +119,7 @@ def apply_transition(*, wish, name, by, meeting=None, reason="", quarter=None, p
         wish.priority = priority
     wish.full_clean()
     wish.save()
-    return WishTransition.objects.create(
+    record = WishTransition(
         wish=wish,
         name=transition.name,
         from_status=from_status,
@@ -131,3 +131,8 @@ def apply_transition(*, wish, name, by, meeting=None, reason="", quarter=None, p
         roadmap_quarter=quarter.quarter if transition.needs_quarter else None,
         recorded_by=by,
     )
+    # The form limits the reason; this refuses an over-long one from any
+    # other path (a command, the shell), and the transaction undoes the rest.
+    record.full_clean()
+    record.save()
+    return record

@@ -21,11 +21,13 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from fmkrollout import uploads
+from fmkrollout.spreadsheets import starts_like_formula, strip_control_characters
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -44,6 +46,9 @@ OTHER_FORMATS = [
     (b"\x7fELF", "program"),
 ]
 DELIMITERS = (";", ",", "\t")
+# A plain number with a sign ("-5", "+45,3 %") is a number to every
+# spreadsheet, not a formula: the value parsers judge it.
+PLAIN_NUMBER = re.compile(r"^[+-]\s*\d+(?:[.,]\d+)*\s*%?$")
 
 
 @dataclass(frozen=True)
@@ -201,52 +206,26 @@ def normalise_header(text):
 
 
 def _check_zip(data, limits):
-    """Refuse a zip that is not a plain workbook, before anything unpacks it."""
+    """Refuse a zip that is not a plain workbook before openpyxl opens it:
+    the shared upload checks (every member read and checked, XML parsed
+    without DTDs, macros), then what makes it an Excel workbook."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise UnreadableFile(
-            _("The file is damaged: it cannot be opened as an Excel workbook."), "damaged"
-        ) from error
-    if len(members) > limits.max_zip_members:
-        raise UnreadableFile(
-            _(
-                "The workbook has %(count)s parts; a spreadsheet of this kind has far fewer. "
-                "It is refused as a possible zip bomb."
-            )
-            % {"count": len(members)},
-            "zip_bomb",
+        package = uploads.check_zip(
+            data,
+            limits=uploads.ZipLimits(
+                max_members=limits.max_zip_members,
+                max_unpacked_bytes=limits.max_uncompressed_bytes,
+                max_ratio=limits.max_compression_ratio,
+            ),
         )
-    total = 0
-    for member in members:
-        total += member.file_size
-        compressed = max(member.compress_size, 1)
-        if member.file_size > 1_000_000 and member.file_size / compressed > (
-            limits.max_compression_ratio
-        ):
-            raise UnreadableFile(
-                _(
-                    "A part of the workbook unpacks to %(ratio)s times its packed size. "
-                    "It is refused as a possible zip bomb."
-                )
-                % {"ratio": f"{member.file_size // compressed:,}".replace(",", ".")},
-                "zip_bomb",
-            )
-    if total > limits.max_uncompressed_bytes:
+    except uploads.UnsafeFile as refusal:
+        raise UnreadableFile(refusal.message, refusal.code) from refusal
+    if "EncryptionInfo" in package.names:
         raise UnreadableFile(
-            _(
-                "The workbook unpacks to %(size)s, more than the %(limit)s allowed. "
-                "It is refused as a possible zip bomb; remove what the import does not need."
-            )
-            % {
-                "size": _megabytes(total),
-                "limit": _megabytes(limits.max_uncompressed_bytes),
-            },
-            "zip_bomb",
+            _("The workbook is password-protected. Save a copy without a password."),
+            "encrypted",
         )
-    names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+    if "[Content_Types].xml" not in package.names or "xl/workbook.xml" not in package.names:
         raise UnreadableFile(
             _(
                 "The file is a zip archive, not an Excel workbook (perhaps a renamed .zip "
@@ -254,35 +233,7 @@ def _check_zip(data, limits):
             ),
             "not_workbook",
         )
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise UnreadableFile(
-            _(
-                "The workbook contains macros. Save it as an Excel workbook without macros "
-                "(.xlsx) and upload that."
-            ),
-            "macros",
-        )
-    if "EncryptionInfo" in names:
-        raise UnreadableFile(
-            _("The workbook is password-protected. Save a copy without a password."),
-            "encrypted",
-        )
-    # openpyxl parses XML with the standard library; refuse document type
-    # declarations outright so that no entity expansion (billion laughs)
-    # can happen, whatever the parser. Workbooks never contain them.
-    for member in members:
-        if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
-            continue
-        with archive.open(member) as handle:
-            tail = b""
-            while chunk := handle.read(65_536):
-                if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
-                    raise UnreadableFile(
-                        _("The workbook contains XML declarations that are not allowed."),
-                        "xml_entities",
-                    )
-                tail = chunk[-16:]
-    return archive
+    return package
 
 
 def _read_xlsx(data, limits, expected_columns):
@@ -311,6 +262,14 @@ def _read_xlsx(data, limits, expected_columns):
                     chosen, header_index = sheet, index
                     break
         return _table_from_sheet(chosen, header_index, limits)
+    except UnreadableFile:
+        raise
+    except Exception as error:  # read-only sheets are parsed only now
+        raise UnreadableFile(
+            _("The workbook is damaged or not an Excel workbook (%(error)s).")
+            % {"error": type(error).__name__},
+            "damaged",
+        ) from error
     finally:
         workbook.close()
 
@@ -331,7 +290,7 @@ def _find_header(rows, expected_columns):
 
 
 def _table_from_sheet(sheet, header_index, limits):
-    header, rows, formulas = None, [], []
+    header, rows, formulas, formula_text = None, [], [], []
     seen = 0
     for row in sheet.iter_rows():
         seen += 1
@@ -354,7 +313,12 @@ def _table_from_sheet(sheet, header_index, limits):
             if cell.data_type == "f":
                 formulas.append(cell.coordinate)
                 continue
-            values[cell.column - 1] = Cell(cell.value, cell.number_format or "")
+            value = cell.value
+            if isinstance(value, str):
+                value = clean_text(value)
+                if looks_like_formula(value):
+                    formula_text.append(cell.coordinate)
+            values[cell.column - 1] = Cell(value, cell.number_format or "")
         if header is None:
             if header_index is not None and seen - 1 < header_index:
                 continue
@@ -381,6 +345,8 @@ def _table_from_sheet(sheet, header_index, limits):
             % {"cells": _list_cells(formulas)},
             "formulas",
         )
+    if formula_text:
+        raise formula_text_refused(formula_text)
     if header is None:
         raise UnreadableFile(
             _("The sheet “%(sheet)s” is empty.") % {"sheet": sheet.title}, "empty"
@@ -401,6 +367,38 @@ def _list_cells(coordinates, shown=5):
     if len(coordinates) > shown:
         listed += " " + _("and %(count)s more") % {"count": len(coordinates) - shown}
     return listed
+
+
+def clean_text(value):
+    """Text of a cell without control characters, which no one types and
+    which would hide a formula starter behind them."""
+    return strip_control_characters(value)
+
+
+def looks_like_formula(value):
+    """Whether a spreadsheet would run the text as a formula when the
+    data is exported again (=, +, -, @, tab or carriage return first, as
+    OWASP's CSV-injection guidance lists them), once control characters
+    and surrounding spaces are gone. Signed plain numbers are numbers."""
+    if not isinstance(value, str):
+        return False
+    text = strip_control_characters(value).strip()
+    if not starts_like_formula(text) or PLAIN_NUMBER.match(text):
+        return False
+    # A lone dash is how many sheets write "no figure"; nothing to run.
+    return text.strip("-") != ""
+
+
+def formula_text_refused(coordinates):
+    return UnreadableFile(
+        _(
+            "Cells %(cells)s begin with =, +, -, @, a tab or a line break, which a "
+            "spreadsheet runs as a formula. Remove that first character or write the "
+            "text differently, then upload the file again."
+        )
+        % {"cells": _list_cells(coordinates)},
+        "formula_text",
+    )
 
 
 def _header_text(value):
@@ -485,7 +483,7 @@ def _read_csv(data, limits, expected_columns):
     header_at = _find_header([values for _n, values in raw[:10]], expected_columns) or 0
     header_row, header = raw[header_at]
     rows = [
-        Row(number, [Cell(v.strip() if v.strip() else None) for v in values])
+        Row(number, [Cell(clean_text(v).strip() or None) for v in values])
         for number, values in raw[header_at + 1 :]
     ]
     # Excel would run these as formulas when the file is opened; they are
@@ -494,7 +492,7 @@ def _read_csv(data, limits, expected_columns):
         f"{column_letter(index)}{row.number}"
         for row in rows
         for index, cell in enumerate(row.cells, start=1)
-        if isinstance(cell.value, str) and cell.value.startswith("=")
+        if looks_like_formula(cell.value)
     ]
     if formulas:
         raise UnreadableFile(

@@ -120,6 +120,18 @@ class PortalUserAdmin(UserAdmin):
             .prefetch_related("groups", "municipality_memberships__municipality")
         )
 
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account (password included) is changed by a
+        # superuser only: otherwise a coordinator could take it over.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         # A coordinator assigns roles (groups) but cannot make anyone, least
         # of all themselves, a superuser or hand out single permissions.

@@ -48,8 +48,9 @@ def is_coordinator(user):
     return role_of(user) == Role.COORDINATOR
 
 
-# Which permissions each group holds, by app label: "*" is every
-# permission of the app, otherwise the actions (view, add, change, delete).
+# Which permissions each group holds, by app label or "app_label.model":
+# "*" is every permission, otherwise the actions (view, add, change,
+# delete).
 PERMISSION_POLICY = {
     Role.COORDINATOR: {
         "municipalities": "*",
@@ -58,8 +59,12 @@ PERMISSION_POLICY = {
         "governance": "*",
         "django_celery_results": ("view", "delete"),
         "django_celery_beat": "*",
-        # Coordinators manage users and their links, not the groups.
-        "auth": ("view", "add", "change"),
+        # Failed logins and lockouts: coordinators see them and unlock.
+        "axes": ("view", "delete"),
+        # Coordinators manage users and give them a role, but may not change
+        # what a role may do: the groups' permissions are the migrations'.
+        "auth.user": ("view", "add", "change"),
+        "auth.group": ("view",),
     },
     Role.PROJECT_MANAGER: {},
     Role.VIEWER: {
@@ -85,13 +90,37 @@ def sync_role_groups(apps, app_labels=None):
     for role, policy in PERMISSION_POLICY.items():
         group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
         wanted = []
-        for app_label, actions in policy.items():
+        for key, actions in policy.items():
+            app_label, _dot, model = key.partition(".")
             if app_labels is not None and app_label not in app_labels:
                 continue
-            for perm in Permission.objects.filter(content_type__app_label=app_label):
+            permissions = Permission.objects.filter(content_type__app_label=app_label)
+            if model:
+                permissions = permissions.filter(content_type__model=model)
+            for perm in permissions:
                 if actions == "*" or perm.codename.split("_", 1)[0] in actions:
                     wanted.append(perm)
         group.permissions.add(*wanted)
+
+
+# Permissions that earlier versions of the policy gave coordinators and
+# that let them rewrite the roles themselves; removed by a migration.
+WITHDRAWN_FROM_COORDINATORS = {
+    "auth": ("add_group", "change_group", "delete_group", "add_permission", "change_permission"),
+}
+
+
+def withdraw_role_permissions(apps):
+    """Take the withdrawn permissions from the coordinators' group."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name=GROUP_NAMES[Role.COORDINATOR]).first()
+    if group is None:
+        return
+    for app_label, codenames in WITHDRAWN_FROM_COORDINATORS.items():
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
 
 
 def sync_role_groups_after_migrate(sender, **kwargs):

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fmkrollout.text_limits import COMMENT, limit_help_text, with_limit
+
 from .models import ReviewStatus
 from .services import AnswerData
 
@@ -57,7 +59,8 @@ class QuestionnaireForm(forms.Form):
             self.fields[f"{question.key}-comment"] = forms.CharField(
                 label=_("Comment"),
                 required=False,
-                max_length=2000,
+                max_length=COMMENT,
+                help_text=limit_help_text(COMMENT),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -139,9 +142,11 @@ class ReviewForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Comment to the project manager"),
-        help_text=_("Required when asking for a clarification; sent by e-mail."),
+        help_text=with_limit(
+            _("Required when asking for a clarification; sent by e-mail."), COMMENT
+        ),
         required=False,
-        max_length=2000,
+        max_length=COMMENT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

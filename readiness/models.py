@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fmkrollout.text_limits import COMMENT, DESCRIPTION, text_field_options
 from municipalities.models import Municipality
 
 
@@ -51,8 +52,12 @@ class Questionnaire(LocalizedTextMixin, models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True)
     title = models.CharField(_("title (Danish)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    introduction = models.TextField(_("introduction (Danish)"), blank=True)
-    introduction_en = models.TextField(_("introduction (English)"), blank=True)
+    introduction = models.TextField(
+        _("introduction (Danish)"), blank=True, **text_field_options(DESCRIPTION)
+    )
+    introduction_en = models.TextField(
+        _("introduction (English)"), blank=True, **text_field_options(DESCRIPTION)
+    )
     deadline = models.DateField(
         _("deadline"), help_text=_("The date by which municipalities should submit.")
     )
@@ -121,8 +126,8 @@ class Question(LocalizedTextMixin, models.Model):
     text_en = models.CharField(_("question (English)"), max_length=300, blank=True)
     short_label = models.CharField(_("short label (Danish)"), max_length=60)
     short_label_en = models.CharField(_("short label (English)"), max_length=60, blank=True)
-    help_text = models.TextField(_("help (Danish)"), blank=True)
-    help_text_en = models.TextField(_("help (English)"), blank=True)
+    help_text = models.TextField(_("help (Danish)"), blank=True, **text_field_options(COMMENT))
+    help_text_en = models.TextField(_("help (English)"), blank=True, **text_field_options(COMMENT))
     signal = models.CharField(
         _("planning signal"),
         max_length=20,
@@ -410,7 +415,9 @@ class Response(models.Model):
     review_status = models.CharField(
         _("review"), max_length=20, choices=ReviewStatus.choices, blank=True
     )
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = models.TextField(
+        _("review comment"), blank=True, **text_field_options(COMMENT)
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -511,7 +518,7 @@ class Answer(models.Model):
         verbose_name=_("answer"),
     )
     expected_date = models.DateField(_("expected date"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, **text_field_options(COMMENT))
 
     class Meta:
         ordering = ["revision", "question__order"]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from fmkrollout.text_limits import limit_help_text, with_limit
 from municipalities.models import Municipality
 
 from . import planning, services
@@ -418,12 +419,16 @@ class MoveForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         max_length=300,
-        help_text=gettext_lazy("Required: the move pins the municipality; the reason is kept."),
+        help_text=with_limit(
+            gettext_lazy("Required: the move pins the municipality; the reason is kept."), 300
+        ),
     )
 
 
 class PinForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=300, help_text=limit_help_text(300)
+    )
 
 
 @admin.register(Assignment)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fmkrollout.text_limits import COMMENT, text_field_options
 from municipalities.models import Municipality, Region
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -137,7 +138,7 @@ class Scenario(WeightFields):
     without touching the current draft."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **text_field_options(COMMENT))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -291,7 +292,7 @@ class Vendor(models.Model):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Invented for trying the portal.")
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **text_field_options(COMMENT))
 
     history = HistoricalRecords()
 
@@ -321,7 +322,7 @@ class VendorPlan(models.Model):
     )
     source = models.CharField(_("source"), max_length=200)
     received_on = models.DateField(_("received on"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **text_field_options(COMMENT))
 
     history = HistoricalRecords()
 

@@ -44,6 +44,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": QUIET_FLAGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script, which the portal's
+    # Content-Security-Policy rightly refuses; only the test may bypass it.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """Browser tests are transactional (the live server is another thread),

@@ -32,6 +32,10 @@ from fmkrollout.spreadsheets import (
         ("Læsø Kommune", "Læsø Kommune"),
         ("a=b", "a=b"),
         ("", ""),
+        ("\x01=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("\x00\x02+cmd", "'+cmd"),
+        ("\x7f\x9f@SUM(A1)", "'@SUM(A1)"),
+        ("\x0b\t=1", "'\t=1"),
     ],
 )
 def test_neutralise_makes_formula_text_plain(text, expected):
@@ -85,3 +89,16 @@ def test_a_generator_of_rows_is_written_with_formats():
     assert sheet.auto_filter.ref == "A3:C1003"
     assert sheet.freeze_panes == "A4"
     assert workbook.properties.title == "Prøve"
+
+
+def test_control_characters_never_reach_the_workbook_properties():
+    buffer = io.BytesIO()
+    write_workbook(
+        buffer,
+        [Sheet("Data", [Column("A")], [["x"]])],
+        properties=Properties(title="Plan\x01", creator="Ka\x02ren\x1b", subject="\x0b"),
+    )
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook.properties.creator == "Karen"
+    assert workbook.properties.lastModifiedBy == "Karen"
+    assert workbook.properties.title == "Plan"

@@ -10,12 +10,14 @@ from django.urls import reverse
 
 from governance.attachments import validate_attachment
 from governance.models import MeetingAttachment
+from tests.uploads.files import pdf
 
 from .factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A real one-page PDF, as pypdf writes it.
+PDF = pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -28,7 +30,8 @@ def package(parts, content_types=b"<Types/>"):
     return buffer.getvalue()
 
 
-DOCX = package({"word/document.xml": b"<w:document/>"})
+WORD_XML = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+DOCX = package({"word/document.xml": WORD_XML})
 
 
 def upload(name, content):
@@ -77,10 +80,10 @@ def test_real_documents_are_accepted(name, content):
         ("tom.pdf", b"", "empty"),
         (
             "script.pdf",
-            PDF.replace(b"/Catalog", b"/Catalog /OpenAction << /S /JavaScript >>"),
+            PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript >>"),
             "pdf_active",
         ),
-        ("start.pdf", PDF.replace(b"/Catalog", b"/Catalog /Launch"), "pdf_active"),
+        ("start.pdf", PDF.replace(b"/Type /Catalog", b"/Type /Catalog /X /Launch"), "pdf_active"),
         (
             "makro.docx",
             package({"word/document.xml": b"<d/>", "word/vbaProject.bin": b"\x00"}),
@@ -90,7 +93,9 @@ def test_real_documents_are_accepted(name, content):
             "makro.docx",
             package(
                 {"word/document.xml": b"<d/>"},
-                b"<Types>application/vnd.ms-word.document.macroEnabled</Types>",
+                b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                b'<Override PartName="/word/document.xml" ContentType="application/'
+                b'vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
             ),
             "macros",
         ),
@@ -115,7 +120,7 @@ def test_hostile_or_disguised_files_are_refused(name, content, code):
 def test_a_file_over_the_limit_is_refused_with_both_sizes(settings):
     settings.MAX_UPLOAD_BYTES = 1024
     with pytest.raises(ValidationError) as error:
-        validate_attachment(upload("stor.pdf", PDF + b"0" * 2000))
+        validate_attachment(upload("stor.pdf", PDF + b"0" * (2048 - len(PDF))))
     assert error.value.error_list[0].code == "too_large"
     assert error.value.messages[0] == "Filen fylder 2,0\xa0KB; højst 1,0\xa0KB er tilladt."
 

@@ -192,3 +192,35 @@ def test_dates_come_back_as_dates():
     data = xlsx([["Kommune", "Andel", "Dato"], ["Odense", 1, datetime.date(2014, 1, 15)]])
     table = read_table(data, "x.xlsx", expected_columns=EXPECTED)
     assert table.rows[0].cells[2].value == datetime.datetime(2014, 1, 15)
+
+
+@pytest.mark.parametrize(
+    "text", ["+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "\x02=1+1", "\x01\x0b+x", "\t=1"]
+)
+def test_refuses_every_formula_starter_in_a_csv(text):
+    error = refused(csv_bytes([["Kommune", "Andel"], ["Odense", text]]), "x.csv")
+    assert (error.code, "B2" in error.message) == ("formulas", True)
+
+
+@pytest.mark.parametrize("text", ["-5", "+45,3 %", "-", "Odense-Ærø", "45"])
+def test_signed_numbers_and_lone_dashes_are_not_formulas(text):
+    table = read_table(csv_bytes([["Kommune", "Andel"], ["Odense", text]]), "x.csv")
+    assert table.rows[0].cells[1].value == text
+
+
+def test_control_characters_are_dropped_from_csv_text():
+    data = csv_bytes([["Kommune", "Leverandør"], ["Odense", "Sys\x01tematic"]])
+    table = read_table(data, "x.csv")
+    assert table.rows[0].cells[1].value == "Systematic"
+
+
+@pytest.mark.parametrize("text", ["+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3"])
+def test_refuses_formula_text_in_a_workbook(text):
+    error = refused(xlsx([["Kommune", "Leverandør"], ["Odense", text]]))
+    assert error.code == "formula_text"
+    assert "B2" in error.message
+
+
+def test_refuses_formula_text_behind_spaces_in_a_workbook():
+    error = refused(xlsx([["Kommune", "Leverandør"], ["Odense", "  =1+1"]]))
+    assert (error.code, "B2" in error.message) == ("formula_text", True)

@@ -66,3 +66,48 @@ def test_municipalities_cannot_be_added_or_deleted_in_the_admin(coordinator_clie
     delete = reverse("admin:municipalities_municipality_delete", args=[461])
     assert coordinator_client.get(delete).status_code == 403
     assert get_user_model().objects.filter(username="koordinator").exists()
+
+
+def test_coordinators_cannot_change_what_a_role_may_do(coordinator_client, coordinator):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.get(name="Læsere")
+    before = set(group.permissions.values_list("pk", flat=True))
+    change_user = Permission.objects.get(codename="change_user")
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    response = coordinator_client.post(
+        url, {"name": "Læsere", "permissions": [*before, change_user.pk]}
+    )
+    assert response.status_code == 403
+    assert set(group.permissions.values_list("pk", flat=True)) == before
+    assert coordinator_client.get(reverse("admin:auth_group_add")).status_code == 403
+    assert coordinator_client.get(url).status_code == 200  # read-only view
+    assert not coordinator.has_perm("auth.change_group")
+    assert not coordinator.has_perm("auth.change_permission")
+
+
+def test_coordinators_cannot_take_over_a_superuser(coordinator_client):
+    admin = get_user_model().objects.create_superuser("drift", "drift@example.invalid", "x")
+    password = reverse("admin:auth_user_password_change", args=[admin.pk])
+    response = coordinator_client.post(
+        password, {"password1": "NytKodeord-2014!", "password2": "NytKodeord-2014!"}
+    )
+    assert response.status_code == 403
+    admin.refresh_from_db()
+    assert admin.check_password("x")
+    change = reverse("admin:auth_user_change", args=[admin.pk])
+    assert coordinator_client.post(change, {"username": "drift2"}).status_code == 403
+    assert get_user_model().objects.filter(username="drift").exists()
+
+
+def test_the_withdrawal_migration_takes_group_rights_back(coordinator):
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    from municipalities.roles import withdraw_role_permissions
+
+    group = Group.objects.get(name="Koordinatorer")
+    group.permissions.add(*Permission.objects.filter(codename__in=["change_group", "add_group"]))
+    withdraw_role_permissions(apps)
+    assert not group.permissions.filter(codename__in=["change_group", "add_group"]).exists()
+    assert group.permissions.filter(codename="change_user").exists()

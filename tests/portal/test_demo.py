@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 
 from municipalities.roles import Role, role_of
 
@@ -27,11 +28,13 @@ def test_seed_demo_creates_every_role_with_password_demo(settings):
         "pl-851": Role.PROJECT_MANAGER,
         "pl-825": Role.PROJECT_MANAGER,
     }
+    # As the login form does: with the request, which the lockout needs.
+    request = RequestFactory().post("/konto/login/")
     for username, role in expected.items():
-        user = authenticate(username=username, password="demo")
+        user = authenticate(request, username=username, password="demo")
         assert user is not None, username
         assert role_of(user) == role
-    pm = authenticate(username="pl-825", password="demo")
+    pm = authenticate(request, username="pl-825", password="demo")
     assert list(
         pm.municipality_memberships.values_list("municipality__short_name", flat=True)
     ) == ["Læsø"]

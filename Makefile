@@ -9,7 +9,7 @@ RUN_ENV := DEBUG=$${DEBUG-1}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY-test-only-not-secret} HTTPS=0 DEBUG=0 \
 	PLAYWRIGHT_BROWSERS_PATH=0
 
-.PHONY: setup run serve test test-fast lint format migrations-check messages bench worker beat browser clean
+.PHONY: setup run serve test test-fast lint format migrations-check messages bench bench-load worker beat browser clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -72,6 +72,12 @@ messages: setup
 
 bench: setup staticfiles/.collected
 	$(TEST_ENV) $(BIN)/python benchmarks/run.py
+
+# The pages under load through gunicorn on PostgreSQL (loopback only); the
+# database named here is dropped and recreated.
+bench-load: setup staticfiles/.collected
+	DATABASE_URL=$${DATABASE_URL-postgres://postgres@127.0.0.1:5432/fmkrollout_bench} \
+		$(BIN)/python benchmarks/load_pages.py
 
 worker: setup
 	$(BIN)/celery -A fmkrollout worker --loglevel=info --concurrency=2

@@ -57,8 +57,9 @@ def _staff_dashboard():
 
     questionnaire = Questionnaire.objects.current()
     waves = list(Wave.objects.order_by("number"))
-    published = WavePlan.objects.published().select_related("published_by").defer("inputs").first()
-    draft = WavePlan.objects.current_draft()
+    plans = WavePlan.objects.without_inputs()
+    published = plans.published().select_related("published_by").first()
+    draft = plans.current_draft()
     if published is not None:
         planning.annotate_freshness([published], staff=True)
     summary = (published.summary or {}) if published else {}

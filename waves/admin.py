@@ -50,7 +50,8 @@ def review_url(plan):
 
 def default_plan():
     """The plan the review opens on: the current draft, else the published."""
-    return WavePlan.objects.current_draft() or WavePlan.objects.published().first()
+    plans = WavePlan.objects.without_inputs()
+    return plans.current_draft() or plans.published().first()
 
 
 def capacity_shortfall(capacities):
@@ -372,14 +373,17 @@ class PlanFilter(admin.SimpleListFilter):
     parameter_name = "plan"
 
     def lookups(self, request, model_admin):
-        plans = WavePlan.objects.with_plan().select_related("scenario")
+        plans = WavePlan.objects.with_plan().select_related("scenario").defer("inputs", "summary")
         return [(str(p.pk), f"{p} ({p.get_status_display()})") for p in plans]
 
     def value(self):
         value = super().value()
         if value is None:
-            plan = default_plan()
-            return str(plan.pk) if plan else None
+            # Asked once per choice: look the default up once.
+            if not hasattr(self, "_default"):
+                plan = default_plan()
+                self._default = str(plan.pk) if plan else None
+            return self._default
         return value
 
     def choices(self, changelist):
@@ -458,7 +462,8 @@ class AssignmentAdmin(admin.ModelAdmin):
         "wish_met",
     ]
     search_fields = ["municipality__short_name", "municipality__name", "=municipality__code"]
-    list_select_related = ["municipality__region", "wave", "plan"]
+    # Not the plan: every row would carry its whole inputs snapshot.
+    list_select_related = ["municipality__region", "wave"]
     list_per_page = 500
     ordering = ["wave__number", "municipality__short_name"]
     actions = ["move_to_wave", "pin_in_wave", "unpin"]
@@ -470,6 +475,15 @@ class AssignmentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # The list shows neither the explanation nor the map shape.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related)
+            .defer("explanation", "municipality__geometry")
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Changes go through the actions (and their services), never a form:
         # a single row opens its explanation instead.
@@ -480,7 +494,8 @@ class AssignmentAdmin(admin.ModelAdmin):
         value = request.GET.get("plan")
         if value:
             try:
-                return WavePlan.objects.select_related("scenario").filter(pk=int(value)).first()
+                plans = WavePlan.objects.without_inputs().select_related("scenario", "made_by")
+                return plans.filter(pk=int(value)).first()
             except ValueError:
                 return None
         return default_plan()

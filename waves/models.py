@@ -482,6 +482,12 @@ class WavePlanQuerySet(models.QuerySet):
     def historical(self):
         return self.filter(status=WavePlan.Status.HISTORICAL)
 
+    def without_inputs(self):
+        """Plans without the snapshot of what they were computed from
+        (megabytes of JSON at thousands of municipalities), for every page
+        that shows a plan's figures rather than its inputs."""
+        return self.defer("inputs")
+
     def visible_to(self, user):
         """Everyone signed in sees published, superseded and historical
         plans; drafts and scenarios only coordinators and viewers."""
@@ -641,8 +647,11 @@ class WavePlan(models.Model):
 
 class AssignmentQuerySet(models.QuerySet):
     def for_review(self):
-        """Everything the review pages show, in a fixed number of queries."""
-        return self.select_related("municipality__region", "wave")
+        """Everything the review pages show, in a fixed number of queries,
+        without the explanation and the map shape, which they do not show."""
+        return self.select_related("municipality__region", "wave").defer(
+            "explanation", "municipality__geometry"
+        )
 
 
 class Assignment(models.Model):

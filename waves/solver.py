@@ -543,6 +543,16 @@ def _summarise(costs, assignment):
 
 
 def _explain(costs, assignment):
+    """Each municipality's points per criterion, its neighbours and the
+    what-if cost of moving it to each other wave (see `MoveCost`).
+
+    Moving by exchange costs the municipality's own change plus its
+    partner's, and the partner's depends only on the two waves. So, for
+    every ordered pair of waves, the partners' changes are computed once and
+    compared for all municipalities at once with numpy, instead of once per
+    municipality and partner in Python (39 of 66 s at 5,000). The result is
+    the one trying every partner in turn gives, ties included.
+    """
     counts = {w: 0 for w in costs.waves}
     for wave in assignment.values():
         counts[wave] += 1
@@ -552,8 +562,11 @@ def _explain(costs, assignment):
         members[wave].append(code)
     by_code = {m.code: m for m in costs.problem.municipalities}
     split_weight = costs.split_weight
+    # Rows of the (movers x partners) matrix handled at once: about 8 MB
+    # whatever the size of the plan.
+    block_cells = 1_000_000
 
-    def own_delta(code, source, target, fixed=None):
+    def own_delta(code, source, target):
         """Change of the objective if `code` alone moves source -> target."""
         i = costs.index_of_code[code]
         delta = (
@@ -565,6 +578,73 @@ def _explain(costs, assignment):
             delta += split_weight * ((other_wave != target) - (other_wave != source))
         return delta
 
+    def best_move(values, columns, partners):
+        """Try the candidates in order (column 0 is moving alone), keeping
+        one only if it is cheaper than the best so far by more than rounding
+        (1e-9 points): the first of equal candidates wins. The best so far
+        is always within 1e-9 of the minimum so far, so only a strict
+        running minimum can win, and `columns` holds those."""
+        best_points, best_partner = None, None
+        for column in columns:
+            points = values[column]
+            if not np.isfinite(points):
+                continue
+            if best_points is None or points < best_points - 1e-9:
+                best_points = float(points)
+                best_partner = None if column == 0 else partners[column - 1]
+        if best_points is None:
+            return MoveCost(None, blocked="no_exchange")
+        return MoveCost(best_points, partner=best_partner)
+
+    def moves_between(wave, target, out):
+        """The cheapest move to `target` of every municipality in `wave`:
+        alone if `target` has room, else (or if cheaper) exchanged with one
+        municipality of `target` that may go into `wave`."""
+        movers = []
+        for code in members[wave]:
+            # What-if ignores the municipality's own pin: the question is
+            # asked before pinning, or to see what a pin costs.
+            if target < (by_code[code].earliest_wave or costs.waves[0]):
+                out[code][target] = MoveCost(None, blocked="vendor_limit")
+            else:
+                movers.append(code)
+        if not movers:
+            return
+        partners = [
+            p
+            for p in members[target]
+            if by_code[p].pinned_wave is None and wave in costs.allowed[p]
+        ]
+        column_of = {p: j + 1 for j, p in enumerate(partners)}
+        partner_delta = np.array([own_delta(p, target, wave) for p in partners], dtype=float)
+        alone = np.array([own_delta(code, wave, target) for code in movers], dtype=float)
+        has_room = counts[target] < capacity[target]
+        rows_per_block = max(1, block_cells // (len(partners) + 1))
+        for first in range(0, len(movers), rows_per_block):
+            codes = movers[first : first + rows_per_block]
+            own = alone[first : first + rows_per_block]
+            matrix = np.empty((len(codes), len(partners) + 1))
+            matrix[:, 0] = own if has_room else np.inf
+            matrix[:, 1:] = own[:, None] + partner_delta[None, :]
+            for row, code in enumerate(codes):
+                for neighbour in costs.neighbours[code]:
+                    column = column_of.get(neighbour)
+                    if column is not None:
+                        # The pair stays split; undo both counts.
+                        matrix[row, column] += 2 * split_weight
+            running = np.minimum.accumulate(matrix, axis=1)
+            record = np.ones(matrix.shape, dtype=bool)
+            record[:, 1:] = matrix[:, 1:] < running[:, :-1]
+            for row, code in enumerate(codes):
+                out[code][target] = best_move(matrix[row], np.flatnonzero(record[row]), partners)
+
+    move_costs = {code: {} for code in assignment}
+    if costs.problem.with_move_costs:
+        for wave in costs.waves:
+            for target in costs.waves:
+                if target != wave:
+                    moves_between(wave, target, move_costs)
+
     explanations = {}
     for m in costs.problem.municipalities:
         code, wave = m.code, assignment[m.code]
@@ -574,29 +654,6 @@ def _explain(costs, assignment):
         contributions = {name: float(table[i, k]) for name, table in costs.by_criterion.items()}
         # Each split pair counts once in the objective: half to each side.
         contributions["split"] = split_weight * len(other) / 2
-        move_costs = {}
-        # What-if ignores the municipality's own pin: the question is asked
-        # before pinning, or to see what a pin costs.
-        unpinned = {w for w in costs.waves if w >= (m.earliest_wave or costs.waves[0])}
-        for target in costs.waves if costs.problem.with_move_costs else ():
-            if target == wave:
-                continue
-            if target not in unpinned:
-                move_costs[target] = MoveCost(None, blocked="vendor_limit")
-                continue
-            alone = own_delta(code, wave, target)
-            best = MoveCost(float(alone)) if counts[target] < capacity[target] else None
-            for partner in members[target]:
-                if by_code[partner].pinned_wave is not None:
-                    continue
-                if wave not in costs.allowed[partner]:
-                    continue
-                delta = alone + own_delta(partner, target, wave)
-                if partner in costs.neighbours[code]:
-                    delta += 2 * split_weight  # the pair stays split; undo both counts
-                if best is None or delta < best.points - 1e-9:
-                    best = MoveCost(float(delta), partner=partner)
-            move_costs[target] = best or MoveCost(None, blocked="no_exchange")
         explanations[code] = MunicipalityExplanation(
             code=code,
             wave=wave,
@@ -606,6 +663,6 @@ def _explain(costs, assignment):
             neighbours_other=other,
             pinned=m.pinned_wave is not None,
             earliest_wave=m.earliest_wave,
-            move_costs=move_costs,
+            move_costs={t: move_costs[code][t] for t in costs.waves if t in move_costs[code]},
         )
     return explanations

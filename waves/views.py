@@ -66,7 +66,7 @@ def _plan_context(request, plan):
 @any_role_required
 def plan_current(request):
     """The published plan: what every municipality works towards."""
-    plan = WavePlan.objects.published().select_related("published_by").first()
+    plan = WavePlan.objects.without_inputs().published().select_related("published_by").first()
     if plan is None:
         return render(request, "waves/no_plan.html")
     return render(request, "waves/plan_detail.html", _plan_context(request, plan))
@@ -86,7 +86,9 @@ def plan_list(request):
 @any_role_required
 def plan_detail(request, pk):
     plan = get_object_or_404(
-        WavePlan.objects.visible_to(request.user).select_related("scenario", "published_by"),
+        WavePlan.objects.visible_to(request.user)
+        .without_inputs()
+        .select_related("scenario", "published_by"),
         pk=pk,
     )
     return render(request, "waves/plan_detail.html", _plan_context(request, plan))

@@ -39,3 +39,12 @@ def test_staff_front_page_query_count_is_fixed(
     # published plan is out of date (a fixed number at any size).
     with django_assert_max_num_queries(22):
         demo_coordinator_client.get(reverse("home"))
+
+
+def test_staff_front_page_reads_no_plan_snapshot(demo_coordinator_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert demo_coordinator_client.get("/").status_code == 200
+    assert not any('"waves_waveplan"."inputs"' in q["sql"] for q in queries)

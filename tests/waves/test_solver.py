@@ -7,10 +7,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from waves.solver import (
+    MoveCost,
     MunicipalityInput,
     PlanningProblem,
     WaveSpec,
     Weights,
+    _Costs,
+    allowed_waves,
     evaluate,
     find_conflicts,
     solve,
@@ -241,3 +244,84 @@ def test_invariants_hold_for_any_feasible_input(size, data):
             assert result.assignment[m.code] == m.pinned_wave
         elif m.earliest_wave is not None:
             assert result.assignment[m.code] >= m.earliest_wave
+
+
+def _move_costs_by_trying_every_partner(problem, assignment):
+    """The what-if costs as first defined: every municipality, every other
+    wave, every partner in turn (quadratic). The fast path must match it."""
+    costs = _Costs(problem)
+    counts = {w: 0 for w in costs.waves}
+    for wave in assignment.values():
+        counts[wave] += 1
+    capacity = {w.number: w.capacity for w in problem.waves}
+    members = {w: [] for w in costs.waves}
+    for code, wave in assignment.items():
+        members[wave].append(code)
+    by_code = {m.code: m for m in problem.municipalities}
+    split = costs.split_weight
+
+    def own_delta(code, source, target):
+        i = costs.index_of_code[code]
+        delta = (
+            costs.unary[i, costs.index_of_wave[target]]
+            - costs.unary[i, costs.index_of_wave[source]]
+        )
+        for other in costs.neighbours[code]:
+            delta += split * ((assignment[other] != target) - (assignment[other] != source))
+        return delta
+
+    result = {}
+    for m in problem.municipalities:
+        code, wave = m.code, assignment[m.code]
+        unpinned = {w for w in costs.waves if w >= (m.earliest_wave or costs.waves[0])}
+        moves = {}
+        for target in costs.waves:
+            if target == wave:
+                continue
+            if target not in unpinned:
+                moves[target] = MoveCost(None, blocked="vendor_limit")
+                continue
+            alone = own_delta(code, wave, target)
+            best = MoveCost(float(alone)) if counts[target] < capacity[target] else None
+            for partner in members[target]:
+                if by_code[partner].pinned_wave is not None:
+                    continue
+                if wave not in costs.allowed[partner]:
+                    continue
+                delta = alone + own_delta(partner, target, wave)
+                if partner in costs.neighbours[code]:
+                    delta += 2 * split
+                if best is None or delta < best.points - 1e-9:
+                    best = MoveCost(float(delta), partner=partner)
+            moves[target] = best or MoveCost(None, blocked="no_exchange")
+        result[code] = moves
+    return result
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_move_costs_equal_trying_every_partner(seed):
+    """Random instance: ties (scores on a coarse scale), pins, vendor limits,
+    full and roomy waves, and a hand-made assignment over capacity."""
+    rng = random.Random(seed)
+    size = 7
+    inputs = {
+        100 + i: {
+            "readiness": rng.choice([None, *range(0, 101, 25)]),
+            "wish_wave": rng.choice([None, 1, 2, 3, 4]),
+            "gp_adoption": rng.choice([None, 20.0, 50.0, rng.uniform(0, 100)]),
+            "earliest_wave": rng.choice([None, None, None, 2, 3]),
+            "pinned_wave": rng.choice([None] * 8 + [1, 4]),
+            "current_wave": rng.choice([None, 1, 2, 3, 4]),
+        }
+        for i in range(size * size)
+    }
+    municipalities, pairs = grid(size, inputs)
+    waves = (WaveSpec(1, 10), WaveSpec(2, 13), WaveSpec(3, 12), WaveSpec(4, 20))
+    p = problem(municipalities, pairs, waves=waves, split_neighbours=rng.choice([0, 1.5, 2]))
+    allowed = {m.code: sorted(allowed_waves(m, [1, 2, 3, 4])) for m in municipalities}
+    assignment = {code: rng.choice(options) for code, options in allowed.items()}
+    explanations, _summary = evaluate(p, assignment)
+    expected = _move_costs_by_trying_every_partner(p, assignment)
+    assert {code: e.move_costs for code, e in explanations.items()} == expected
+    assert any(c.partner for moves in expected.values() for c in moves.values())
+    assert any(c.blocked for moves in expected.values() for c in moves.values())

@@ -96,11 +96,15 @@ def gather_inputs(*, scenario=None):
     waves = list(Wave.objects.all())
     weights = scenario if scenario is not None else PlanningWeights.current()
     readiness = readiness_for_planning()
-    municipalities = Municipality.objects.select_related(
-        "region__hospital_adoption",
-        "gp_adoption",
-        "eoj_vendor__vendor__plan__earliest_wave",
-    ).order_by("code")
+    municipalities = (
+        Municipality.objects.select_related(
+            "region__hospital_adoption",
+            "gp_adoption",
+            "eoj_vendor__vendor__plan__earliest_wave",
+        )
+        .defer("geometry")
+        .order_by("code")
+    )
     agreements = {
         (a.plan_id, a.municipality_id): a.wave.number
         for a in VendorAgreement.objects.select_related("wave")

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     # writes into).
     "imports",
     "governance",
+    "rollout",
     "demo",
 ]
 
@@ -216,6 +217,7 @@ LOGGING = {
 MUNICIPALITY_PANELS = [
     "readiness.panels.municipality_panel",
     "waves.panels.municipality_panel",
+    "rollout.panels.municipality_panel",
 ]
 
 # Readiness reminders: project managers of municipalities that have not
@@ -229,3 +231,7 @@ READINESS_REMINDER_DAYS_BEFORE = env.int("READINESS_REMINDER_DAYS_BEFORE", defau
 # the changes of those minutes are computed together.
 WAVES_SOLVER_TIME_LIMIT = env.float("WAVES_SOLVER_TIME_LIMIT", default=60.0)
 WAVES_RECOMPUTE_DELAY_SECONDS = env.int("WAVES_RECOMPUTE_DELAY_SECONDS", default=180)
+
+# A task blocked, or overdue by more than this many days, goes into the
+# coordinators' weekly digest and the dashboard's escalation list.
+ROLLOUT_OVERDUE_DAYS = env.int("ROLLOUT_OVERDUE_DAYS", default=14)

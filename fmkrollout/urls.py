@@ -18,6 +18,7 @@ urlpatterns = [
     path("parathed/", include("readiness.urls")),
     path("boelger/", include("waves.urls")),
     path("styring/", include("governance.urls")),
+    path("udrulning/", include("rollout.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

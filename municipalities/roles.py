@@ -56,6 +56,7 @@ PERMISSION_POLICY = {
         "readiness": "*",
         "waves": "*",
         "governance": "*",
+        "rollout": "*",
         "django_celery_results": ("view", "delete"),
         "django_celery_beat": "*",
         # Coordinators manage users and their links, not the groups.
@@ -67,6 +68,7 @@ PERMISSION_POLICY = {
         "readiness": ("view",),
         "waves": ("view",),
         "governance": ("view",),
+        "rollout": ("view",),
     },
 }
 

@@ -322,6 +322,9 @@ def update_task(*, task: Task, data: TaskData, base_version: int, by, today) -> 
         setattr(task, name, values[name])
     task.version += 1
     task.updated_by = by
+    # Who, also when the change comes from a command or a task (outside a
+    # request, simple_history's middleware cannot tell).
+    task._history_user = by
     task._change_reason = _("Changed: %(fields)s") % {
         "fields": ", ".join(str(Task._meta.get_field(name).verbose_name) for name in changed)
     }

@@ -229,7 +229,7 @@ def _after_save(request, municipality, task, saved):
     for milestone in Milestone:
         field = f"{milestone.lower()}_reached_on"
         if getattr(implementation, field) and saved.template.milestone == milestone:
-            message += " " + _("%(milestone)s is reached.") % {"milestone": milestone.label}
+            message += " " + _("%(milestone)s is reached.") % {"milestone": milestone.value}
     messages.success(request, message)
     return redirect(reverse("rollout:municipality", args=[municipality.code]) + f"#task-{task.pk}")
 

@@ -24,3 +24,11 @@ def point_value(points, index):
 def days_overdue(task, today):
     """How many days a task is overdue on `today` (0 if it is not)."""
     return task.days_overdue(today)
+
+
+@register.filter
+def person(user):
+    """A user's full name, else the username; "–" for nobody (deleted user)."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.username

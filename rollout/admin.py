@@ -40,7 +40,12 @@ class FrozenMixin:
         return template is not None and template.is_frozen
 
     def has_add_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_add_permission(request, obj)
+        if self._frozen(obj):
+            return False
+        # Inlines are asked about their parent; a model admin is not.
+        if isinstance(self, admin.options.InlineModelAdmin):
+            return super().has_add_permission(request, obj)
+        return super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_change_permission(request, obj)

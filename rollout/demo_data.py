@@ -86,6 +86,7 @@ def seed():
     state.save(update_fields=["demo_as_of"])
     result = services.sync_with_published_plan()
     if Task.objects.filter(version__gt=1).exists():
+        _seed_escalation(list(Implementation.objects.select_related("municipality")))
         return f"demo progress already there (as of {DEMO_AS_OF})"
     today = DEMO_AS_OF
     _seed_preconditions()
@@ -213,6 +214,9 @@ def _seed_requests(implementations):
 
 def _seed_escalation(implementations):
     meeting = Meeting.objects.filter(forum__slug="programgruppen").order_by("-starts_at").first()
+    # Re-seeding the governance demo deletes its meetings: the demo
+    # escalation that lost its decision is made again.
+    Escalation.objects.filter(decision__isnull=True, deviation__endswith="(demo).").delete()
     blocked = [i for i in implementations if profile(i.municipality_id) == "blocked"]
     if meeting is None or not blocked or Escalation.objects.exists():
         return 0

@@ -10,7 +10,7 @@ from fmkrollout.spreadsheets import DATE, INTEGER, Column, Properties, Sheet, wr
 from waves.models import Wave
 
 from . import selectors
-from .models import Task
+from .models import Task, TaskStatus
 
 
 def _phase_label(number, names):
@@ -36,10 +36,16 @@ def overview_rows(implementations, names):
 
 
 def task_rows(today):
+    # Labels once per status and template task, not once per row: a
+    # thousand municipalities have 27,000 tasks.
+    statuses = {value: str(label) for value, label in TaskStatus.choices}
+    phases, titles = {}, {}
     tasks = (
         Task.objects.select_related(
             "implementation__municipality", "implementation__wave", "template__phase"
         )
+        # Neither the map shapes nor the links go into the workbook.
+        .defer("implementation__municipality__geometry", "template__links")
         .order_by(
             "implementation__municipality__short_name",
             "template__phase__number",
@@ -48,14 +54,18 @@ def task_rows(today):
         .iterator(chunk_size=2000)
     )
     for task in tasks:
+        template = task.template
+        if template.pk not in titles:
+            titles[template.pk] = template.localized("title")
+            phases[template.pk] = str(template.phase)
         yield [
             task.implementation.municipality.short_name,
             task.implementation.municipality_id,
             task.implementation.wave.name,
-            str(task.template.phase),
-            task.template.localized("title"),
-            task.template.milestone,
-            task.get_status_display(),
+            phases[template.pk],
+            titles[template.pk],
+            template.milestone,
+            statuses[task.status],
             task.reason,
             task.owner,
             task.due_on,

@@ -651,9 +651,12 @@ class Escalation(models.Model):
         verbose_name=_("implementation"),
     )
     deviation = models.TextField(_("deviation"))
+    # A decision deleted in the governance app leaves the escalation (what
+    # was escalated, by whom, when) without its link.
     decision = models.OneToOneField(
         "governance.Decision",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="rollout_escalation",
         verbose_name=_("decision in the programme group"),
     )

@@ -71,6 +71,8 @@ def implementations_for_table(today):
         Implementation.objects.select_related(
             "municipality__region", "wave", "municipality__eoj_vendor__vendor"
         )
+        # The map shapes are large and never shown in a list.
+        .defer("municipality__geometry")
         .annotate(**_progress_annotations(today))
         .annotate(percent=F("closed") * 100 / NullIf(F("total"), 0))
         .order_by("municipality__short_name")
@@ -184,7 +186,9 @@ def behind_schedule(today, *, overdue_days, limit=25):
     rows = list(
         queryset.select_related(
             "implementation__municipality", "implementation__wave", "template__phase"
-        ).order_by("due_on", "implementation__municipality__short_name")[:limit]
+        )
+        .defer("implementation__municipality__geometry", "template__links")
+        .order_by("due_on", "implementation__municipality__short_name")[:limit]
     )
     return rows, queryset.count()
 
@@ -206,6 +210,7 @@ def m1_at_risk(today, limit=25):
         )
         .filter(late__gt=0)
         .select_related("municipality", "wave")
+        .defer("municipality__geometry")
         .order_by("first_due", "municipality__short_name")
     )
     return list(queryset[:limit]), queryset.count()
@@ -214,9 +219,9 @@ def m1_at_risk(today, limit=25):
 def open_sparring_requests(limit=25):
     queryset = SparringRequest.objects.filter(status=SparringRequest.Status.OPEN)
     rows = list(
-        queryset.select_related("implementation__municipality", "requested_by").order_by(
-            "requested_at"
-        )[:limit]
+        queryset.select_related("implementation__municipality", "requested_by")
+        .defer("implementation__municipality__geometry")
+        .order_by("requested_at")[:limit]
     )
     return rows, queryset.count()
 

@@ -520,7 +520,7 @@ def dashboard(request):
             "answer_form": SparringAnswerForm(),
             "escalations": Escalation.objects.select_related(
                 "implementation__municipality", "decision__meeting__forum"
-            )[:10],
+            ).defer("implementation__municipality__geometry")[:10],
             "filter": filterset,
             "table": table,
             "map": the_map,

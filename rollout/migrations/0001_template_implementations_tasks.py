@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('deviation', models.TextField(verbose_name='deviation')),
                 ('escalated_at', models.DateTimeField(auto_now_add=True, verbose_name='escalated')),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='rollout_escalation', to='governance.decision', verbose_name='decision in the programme group')),
+                ('decision', models.OneToOneField(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rollout_escalation', to='governance.decision', verbose_name='decision in the programme group')),
                 ('escalated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='escalated by')),
                 ('implementation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalations', to='rollout.implementation', verbose_name='implementation')),
             ],

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("home", _("Home"), set(Role)),
     ("readiness:overview", _("Readiness"), {Role.COORDINATOR, Role.VIEWER}),
     ("waves:plan-current", _("Wave plan"), set(Role)),
+    ("rollout:dashboard", _("Rollout"), {Role.COORDINATOR, Role.VIEWER}),
     ("governance:overview", _("Governance"), set(Role)),
     ("admin:index", _("Administration"), {Role.COORDINATOR}),
 ]

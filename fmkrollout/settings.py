@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # writes into).
     "imports",
     "governance",
+    "rollout",
     "demo",
 ]
 
@@ -286,6 +287,7 @@ LOGGING = {
 MUNICIPALITY_PANELS = [
     "readiness.panels.municipality_panel",
     "waves.panels.municipality_panel",
+    "rollout.panels.municipality_panel",
 ]
 
 # Readiness reminders: project managers of municipalities that have not
@@ -308,3 +310,7 @@ if not 0 < WAVES_SOLVER_TIME_LIMIT <= 3600 or not 0 <= WAVES_SOLVER_GAP < 1:
     raise ImproperlyConfigured(
         "WAVES_SOLVER_TIME_LIMIT must be 0–3600 seconds and WAVES_SOLVER_GAP 0–1."
     )
+
+# A task blocked, or overdue by more than this many days, goes into the
+# coordinators' weekly digest and the dashboard's escalation list.
+ROLLOUT_OVERDUE_DAYS = env.int("ROLLOUT_OVERDUE_DAYS", default=14)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("styring/", include("governance.urls")),
     # Before Django's own: the reset form under the login lockout.
     path("konto/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("udrulning/", include("rollout.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

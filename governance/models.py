@@ -16,6 +16,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -395,6 +396,17 @@ class Decision(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=300)
     text = models.TextField(_("decision"), blank=True, **text_field_options(DESCRIPTION))
+    # Where another part of the portal follows the matter up (a
+    # municipality's rollout page, say): the decision links there without
+    # this app knowing the other.
+    follow_up_url = models.CharField(
+        _("followed up at"),
+        max_length=300,
+        blank=True,
+        help_text=_("A page of the portal, e.g. /udrulning/461/."),
+        # Only the portal's own pages: never another site or a script.
+        validators=[RegexValidator(r"^/[\w/.-]*$", _("A path in the portal, starting with /."))],
+    )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -57,6 +57,7 @@ PERMISSION_POLICY = {
         "readiness": "*",
         "waves": "*",
         "governance": "*",
+        "rollout": "*",
         "django_celery_results": ("view", "delete"),
         "django_celery_beat": "*",
         # Failed logins and lockouts: coordinators see them and unlock.
@@ -72,6 +73,7 @@ PERMISSION_POLICY = {
         "readiness": ("view",),
         "waves": ("view",),
         "governance": ("view",),
+        "rollout": ("view",),
     },
 }
 

@@ -1,22 +1,70 @@
-"""A server-rendered SVG map of a wave plan, from `Municipality.geometry`.
+"""A server-rendered SVG choropleth of the municipalities, from `Municipality.geometry`.
 
-The outlines are GeoJSON (WGS84); they are projected with a plain
-equirectangular projection scaled by cos(latitude), which is close enough
-for a country the size of Denmark. Bornholm is drawn as an inset, as on
-most maps of Denmark. The map is decoration for sighted users: every page
-that shows it also has the same facts as a table.
+Any page colours the map by a measure of its own (`choropleth`): a value
+per municipality, the categories with their labels and colours (the
+legend), a link per municipality (its name shows on hover and on keyboard
+focus), the user's own municipalities outlined. Bornholm is moved into the
+Kattegat corner, as on most maps of Denmark, and the Copenhagen area, where
+the small municipalities are otherwise unreadable, is drawn again enlarged
+in an inset beside the map.
+
+The outlines are GeoJSON (WGS84), projected with a plain equirectangular
+projection scaled by cos(latitude), close enough for a country the size of
+Denmark. Projecting the ~17,600 vertices took almost half of a wave page's
+time, so it is done once per set of shapes and kept in the process: a
+cheap query (codes, names and the size of each stored shape) tells whether
+the shapes changed since. The map is for sighted users: every page that
+shows it also has the same facts as a table.
 """
 
 import math
+import threading
+from dataclasses import dataclass
+
+from django.db.models import TextField
+from django.db.models.functions import Cast, Length
 
 from municipalities.models import Municipality
 
 WIDTH = 560
+INSET_WIDTH = 220
+INSET_GAP = 24
 BORNHOLM = 400
 # Bornholm moved into the Kattegat corner of the map (degrees).
 BORNHOLM_SHIFT = (-2.45, 2.05)
+# The Copenhagen area of the inset (degrees): lon, lat of two corners.
+CAPITAL_AREA = ((12.18, 55.58), (12.66, 55.86))
+SCALE_X = math.cos(math.radians(56))
 WAVE_COLOURS = {1: "#0059b3", 2: "#e3a600", 3: "#8a3ca6"}
 UNKNOWN_COLOUR = "#bfbfbf"
+
+
+@dataclass(frozen=True)
+class Category:
+    """One class of the legend: the value it stands for, its label and colour."""
+
+    key: object
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Shape:
+    code: int
+    name: str
+    path: str
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class Projection:
+    width: int
+    height: int
+    shapes: tuple
+    bornholm_frame: dict | None
+    # translate/scale that draws the capital area into the inset, and its frame.
+    inset: dict | None
 
 
 def _rings(geometry):
@@ -27,19 +75,22 @@ def _rings(geometry):
     return []
 
 
-def plan_map(wave_of, labels=None):
-    """{"width", "height", "shapes": [{code, name, wave, colour, path}], "inset"}."""
-    rows = list(
-        Municipality.objects.order_by("code").values_list("code", "short_name", "geometry")
-    )
+def _point(lon, lat, shift=(0, 0)):
+    return ((lon + shift[0]) * SCALE_X, -(lat + shift[1]))
+
+
+def project(rows):
+    """Project (code, name, geometry, centroid lon, centroid lat) rows.
+
+    Pure: no database, so it can be tested and timed on its own.
+    """
     projected = {}
     xs, ys = [], []
-    scale_x = math.cos(math.radians(56))
-    for code, _name, geometry in rows:
+    for code, _name, geometry, _lon, _lat in rows:
         shift = BORNHOLM_SHIFT if code == BORNHOLM else (0, 0)
         rings = []
         for ring in _rings(geometry or {}):
-            points = [((lon + shift[0]) * scale_x, -(lat + shift[1])) for lon, lat in ring]
+            points = [_point(lon, lat, shift) for lon, lat in ring]
             xs.extend(x for x, _y in points)
             ys.extend(y for _x, y in points)
             rings.append(points)
@@ -49,31 +100,158 @@ def plan_map(wave_of, labels=None):
     min_x, min_y = min(xs), min(ys)
     factor = WIDTH / (max(xs) - min_x)
     height = math.ceil((max(ys) - min_y) * factor)
+
+    def to_map(x, y):
+        return (x - min_x) * factor, (y - min_y) * factor
+
     shapes = []
-    inset = None
-    for code, name, _geometry in rows:
+    bornholm_frame = None
+    for code, name, _geometry, lon, lat in rows:
+        rings = projected[code]
+        if not rings:
+            continue
         path = " ".join(
-            "M"
-            + " L".join(f"{(x - min_x) * factor:.0f},{(y - min_y) * factor:.0f}" for x, y in ring)
-            + " Z"
-            for ring in projected[code]
+            "M" + " L".join("{:.1f},{:.1f}".format(*to_map(x, y)) for x, y in ring) + " Z"
+            for ring in rings
         )
-        wave = wave_of.get(code)
+        shift = BORNHOLM_SHIFT if code == BORNHOLM else (0, 0)
+        label_x, label_y = to_map(*_point(lon, lat, shift))
+        shapes.append(Shape(code, name, path, round(label_x, 1), round(label_y, 1)))
+        if code == BORNHOLM:
+            points = [to_map(x, y) for ring in rings for x, y in ring]
+            left = min(x for x, _y in points) - 6
+            top = min(y for _x, y in points) - 6
+            right = max(x for x, _y in points) + 6
+            bottom = max(y for _x, y in points) + 6
+            bornholm_frame = {"x": left, "y": top, "width": right - left, "height": bottom - top}
+
+    (west, south), (east, north) = CAPITAL_AREA
+    left, top = to_map(*_point(west, north))
+    right, bottom = to_map(*_point(east, south))
+    scale = INSET_WIDTH / (right - left)
+    inset_height = (bottom - top) * scale
+    inset_x = WIDTH + INSET_GAP
+    inset_y = 28
+    inset = {
+        "x": inset_x,
+        "y": inset_y,
+        "width": INSET_WIDTH,
+        "height": round(inset_height, 1),
+        "transform": (
+            f"translate({inset_x - left * scale:.1f},{inset_y - top * scale:.1f}) "
+            f"scale({scale:.3f})"
+        ),
+        "stroke": round(0.6 / scale, 3),
+        "outline_stroke": round(2.4 / scale, 3),
+        # The area's outline on the main map.
+        "source": {"x": left, "y": top, "width": right - left, "height": bottom - top},
+        "codes": frozenset(
+            code
+            for code, _name, _geometry, lon, lat in rows
+            if west <= lon <= east and south <= lat <= north
+        ),
+    }
+    height = max(height, math.ceil(inset_y + inset_height + 8))
+    return Projection(
+        WIDTH + INSET_GAP + INSET_WIDTH, height, tuple(shapes), bornholm_frame, inset
+    )
+
+
+_lock = threading.Lock()
+_cache = {}
+
+
+def _fingerprint():
+    """What identifies the current set of shapes, without loading them."""
+    return tuple(
+        Municipality.objects.annotate(size=Length(Cast("geometry", TextField())))
+        .order_by("code")
+        .values_list("code", "short_name", "size", "centroid_lon", "centroid_lat")
+    )
+
+
+def projection():
+    """The projected shapes, computed once per set of shapes in this process."""
+    key = _fingerprint()
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    rows = list(
+        Municipality.objects.order_by("code").values_list(
+            "code", "short_name", "geometry", "centroid_lon", "centroid_lat"
+        )
+    )
+    result = project(rows)
+    with _lock:
+        # One set of shapes at a time: an old one is never needed again.
+        _cache.clear()
+        _cache[key] = result
+    return result
+
+
+def clear_cache():
+    with _lock:
+        _cache.clear()
+
+
+def choropleth(*, values, categories, urls=None, outlined=(), value_labels=None):
+    """The map coloured by `values` ({code: category key}).
+
+    `categories` are the legend's classes in order; a municipality whose
+    value is not among them is drawn grey as "no value". `urls` ({code:
+    url}) makes a municipality a link; `outlined` codes are drawn with a
+    heavy outline (the user's own municipality); `value_labels` ({code:
+    text}) replace the category's label in the name shown on hover/focus.
+    Returns None when no shapes are loaded.
+    """
+    base = projection()
+    if base is None:
+        return None
+    urls = urls or {}
+    value_labels = value_labels or {}
+    by_key = {category.key: category for category in categories}
+    counts = {category.key: 0 for category in categories}
+    missing = 0
+    shapes = []
+    for shape in base.shapes:
+        category = by_key.get(values.get(shape.code))
+        if category is None:
+            missing += 1
+        else:
+            counts[category.key] += 1
+        label = value_labels.get(shape.code) or (category.label if category else "")
         shapes.append(
             {
-                "code": code,
-                "name": name,
-                "wave": wave,
-                "label": (labels or {}).get(wave, ""),
-                "colour": WAVE_COLOURS.get(wave, UNKNOWN_COLOUR),
-                "path": path,
+                "code": shape.code,
+                "name": shape.name,
+                "path": shape.path,
+                "label_x": shape.label_x,
+                "label_y": shape.label_y,
+                "colour": category.colour if category else UNKNOWN_COLOUR,
+                "value": label,
+                "url": urls.get(shape.code),
+                "outlined": shape.code in outlined,
+                "in_inset": base.inset is not None and shape.code in base.inset["codes"],
             }
         )
-        if code == BORNHOLM and projected[code]:
-            points = [p for ring in projected[code] for p in ring]
-            left = (min(x for x, _y in points) - min_x) * factor - 6
-            top = (min(y for _x, y in points) - min_y) * factor - 6
-            right = (max(x for x, _y in points) - min_x) * factor + 6
-            bottom = (max(y for _x, y in points) - min_y) * factor + 6
-            inset = {"x": left, "y": top, "width": right - left, "height": bottom - top}
-    return {"width": WIDTH, "height": height, "shapes": shapes, "inset": inset}
+    legend = [(category, counts[category.key]) for category in categories]
+    return {
+        "width": base.width,
+        "height": base.height,
+        "map_width": WIDTH,
+        "shapes": shapes,
+        "outlined": [s for s in shapes if s["outlined"]],
+        "inset_shapes": [s for s in shapes if s["in_inset"]],
+        "bornholm": base.bornholm_frame,
+        "inset": base.inset,
+        "legend": legend,
+        "missing": missing,
+    }
+
+
+def wave_categories(waves):
+    """The legend of a wave map: one class per wave, in the waves' colours."""
+    return [
+        Category(wave.number, wave.name, WAVE_COLOURS.get(wave.number, UNKNOWN_COLOUR))
+        for wave in waves
+    ]

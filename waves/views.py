@@ -8,6 +8,7 @@ plans in the admin.
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from municipalities.access import (
@@ -20,7 +21,7 @@ from municipalities.roles import Role, role_of
 
 from . import planning
 from .comparison import compare_plans
-from .maps import plan_map
+from .maps import choropleth, wave_categories
 from .models import Assignment, Wave, WavePlan
 from .solver import CRITERIA
 
@@ -52,15 +53,35 @@ def _plan_context(request, plan):
         "by_wave": by_wave,
         "visible_codes": visible,
         "split_pairs": len(summary.get("split_pairs", [])),
-        "map": plan_map(
-            {a.municipality_id: a.wave.number for a in assignments},
-            labels={w.number: w.name for w in waves},
+        "map": choropleth(
+            values={a.municipality_id: a.wave.number for a in assignments},
+            categories=wave_categories(waves),
+            urls=_explanation_urls(plan, assignments, visible),
+            outlined=_own_codes(request.user),
         ),
         "waves": waves,
         "average_readiness": [
             (wave, summary.get("average_readiness", {}).get(str(wave.number))) for wave in waves
         ],
     }
+
+
+def _explanation_urls(plan, assignments, visible):
+    """Each municipality on the map links to why it is in its wave."""
+    if not plan.has_plan or plan.status == WavePlan.Status.HISTORICAL:
+        return {}
+    return {
+        a.municipality_id: reverse("waves:explanation", args=[plan.pk, a.municipality_id])
+        for a in assignments
+        if a.municipality_id in visible
+    }
+
+
+def _own_codes(user):
+    """The project manager's own municipalities, outlined on the map."""
+    if role_of(user) != Role.PROJECT_MANAGER:
+        return set()
+    return set(Municipality.objects.editable_by(user).values_list("code", flat=True))
 
 
 @any_role_required

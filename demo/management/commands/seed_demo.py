@@ -11,6 +11,7 @@ SEEDERS = [
     "readiness.demo_data.seed",
     "governance.demo_data.seed",
     "waves.demo_data.seed",
+    "rollout.demo_data.seed",
 ]
 
 

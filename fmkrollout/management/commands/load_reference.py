@@ -13,6 +13,7 @@ LOADERS = [
     "readiness.reference.load_questionnaires",
     "governance.reference.load_governance_data",
     "waves.reference.load_waves_and_draft",
+    "rollout.reference.load_template",
 ]
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     help = (
         "Load the shipped reference data from fixtures/: regions, municipalities and "
         "neighbours, the 2013 questionnaire, the waves and the 2013 draft plan, the "
-        "governance fora (idempotent)."
+        "governance fora, the implementation template (idempotent)."
     )
 
     def add_arguments(self, parser):

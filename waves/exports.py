@@ -12,6 +12,7 @@ command all call `write_plan`.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fmkrollout.people import display_name
 from fmkrollout.spreadsheets import (
     DATE,
     DATETIME,
@@ -139,9 +140,8 @@ def overview_sheet(plan, waves, assignments, exported_by=None):
 
 
 def _person(user):
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
+    # An empty cell for "nobody" (a draft has no publisher); a name otherwise.
+    return None if user is None else display_name(user)
 
 
 WAVE_COLUMNS = [

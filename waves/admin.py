@@ -52,7 +52,7 @@ def default_plan():
 
 @admin.register(Wave)
 class WaveAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "name", "starts_on", "ends_on", "capacity"]
+    list_display = ["number", "name", "name_en", "starts_on", "ends_on", "capacity"]
     list_editable = ["capacity"]
     ordering = ["number"]
 
@@ -638,9 +638,10 @@ class WavePlanAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["status", "origin", "solver_status", "scenario"]
     list_select_related = ["scenario", "made_by"]
-    search_fields = ["name", "reason", "scenario__name"]
+    search_fields = ["name", "name_en", "reason", "scenario__name"]
     readonly_fields = [
         "name",
+        "name_en",
         "status",
         "origin",
         "scenario",

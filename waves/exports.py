@@ -90,7 +90,7 @@ def overview_sheet(plan, waves, assignments, exported_by=None):
     summary = plan.summary or {}
     average = summary.get("average_readiness", {})
     facts = [
-        (_("Plan"), plan.name),
+        (_("Plan"), str(plan)),
         (_("Plan id"), plan.pk),
         (_("Status"), plan.get_status_display()),
         (_("Made"), plan.created_at),
@@ -114,7 +114,7 @@ def overview_sheet(plan, waves, assignments, exported_by=None):
     rows = (
         [
             wave.number,
-            wave.name,
+            str(wave),
             _quarter(wave),
             wave.starts_on,
             wave.ends_on,
@@ -202,7 +202,7 @@ def changes_sheet(plan):
         return Sheet(_("Changes"), columns, [], facts=facts)
     comparison = compare_plans(previous, plan)
     facts = [
-        (_("Compared with"), previous.name),
+        (_("Compared with"), str(previous)),
         (_("Published"), previous.published_at),
         (_("Municipalities moved"), comparison.moved),
         (_("Municipalities in the same wave"), comparison.unchanged),
@@ -292,7 +292,7 @@ def plan_sheets(plan, *, exported_by=None):
 
 def properties(plan, exported_by=None):
     return Properties(
-        title=_("Wave plan: %(plan)s") % {"plan": plan.name},
+        title=_("Wave plan: %(plan)s") % {"plan": plan},
         subject=_("FMK rollout to the municipalities"),
         creator=_person(exported_by) or "fmkrollout",
         description=_("Plan %(id)s (%(status)s), exported %(when)s.")

@@ -17,14 +17,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fmkrollout.localized import LocalizedTextMixin
 from municipalities.models import Municipality, Region
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class Wave(models.Model):
+class Wave(LocalizedTextMixin, models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name (Danish)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
     capacity = models.PositiveSmallIntegerField(
@@ -44,7 +46,7 @@ class Wave(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.localized("name")
 
 
 class WeightFields(models.Model):
@@ -485,7 +487,7 @@ class WavePlanQuerySet(models.QuerySet):
         return self.none()
 
 
-class WavePlan(models.Model):
+class WavePlan(LocalizedTextMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
@@ -508,7 +510,10 @@ class WavePlan(models.Model):
         INFEASIBLE = "infeasible", _("infeasible")
         NOT_SOLVED = "not_solved", _("not computed by the portal")
 
-    name = models.CharField(_("name"), max_length=200)
+    # Empty for the plans the portal computes: their name is composed in
+    # the reader's language (`__str__`). Documents carry both languages.
+    name = models.CharField(_("name (Danish)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -597,7 +602,7 @@ class WavePlan(models.Model):
 
     def __str__(self):
         if self.name:
-            return self.name
+            return self.localized("name")
         if self.scenario_id is not None:
             return _("Scenario “%(name)s”, plan no. %(number)s") % {
                 "name": self.scenario.name,

@@ -47,7 +47,7 @@ def _plan_context(request, plan):
         "split_pairs": len(summary.get("split_pairs", [])),
         "map": plan_map(
             {a.municipality_id: a.wave.number for a in assignments},
-            labels={w.number: w.name for w in waves},
+            labels={w.number: str(w) for w in waves},
         ),
         "waves": waves,
         "average_readiness": [
@@ -111,7 +111,10 @@ def explanation(request, pk, code):
             code__in=data.get("neighbours_same", []) + data.get("neighbours_other", []) + partners
         ).values_list("code", "short_name")
     )
-    other_plan_waves = dict(plan.assignments.values_list("municipality_id", "wave__name"))
+    other_plan_waves = {
+        code: str(waves[number])
+        for code, number in plan.assignments.values_list("municipality_id", "wave__number")
+    }
     contributions = [
         (CRITERION_LABELS[name], data.get("contributions", {}).get(name))
         for name in CRITERIA

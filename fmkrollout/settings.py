@@ -118,6 +118,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language (fmkrollout/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["fmkrollout.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True

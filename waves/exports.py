@@ -10,6 +10,7 @@ command all call `write_plan`.
 """
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fmkrollout.people import display_name
@@ -299,7 +300,7 @@ def properties(plan, exported_by=None):
         % {
             "id": plan.pk,
             "status": plan.get_status_display(),
-            "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            "when": date_format(timezone.localtime(), "DATETIME_FORMAT"),
         },
         keywords="FMK, bølgeplan, KL, MedCom",
     )

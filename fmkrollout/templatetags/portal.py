@@ -1,5 +1,7 @@
 """Template filters shared by every app's pages."""
 
+import datetime
+
 from django import template
 
 from fmkrollout.people import display_name
@@ -16,3 +18,19 @@ def person(user):
     would raise `VariableDoesNotExist`.
     """
     return display_name(user)
+
+
+@register.filter
+def from_iso(value):
+    """An ISO date kept as text (in a plan's stored inputs) as a date.
+
+    So that `{{ inputs.gp.measured_on|from_iso|date:"DATE_FORMAT" }}` shows it
+    in the reader's date style instead of as "2013-11-15"; text that is not
+    an ISO date is passed through unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return value

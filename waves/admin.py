@@ -20,7 +20,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
+
+from municipalities.admin_mixins import HistoryAdmin
 
 from . import planning, services
 from .comparison import compare_plans
@@ -51,7 +52,7 @@ def default_plan():
 
 
 @admin.register(Wave)
-class WaveAdmin(SimpleHistoryAdmin):
+class WaveAdmin(HistoryAdmin):
     list_display = ["number", "name", "name_en", "starts_on", "ends_on", "capacity"]
     list_editable = ["capacity"]
     ordering = ["number"]
@@ -61,7 +62,7 @@ class WaveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanningWeights)
-class PlanningWeightsAdmin(SimpleHistoryAdmin):
+class PlanningWeightsAdmin(HistoryAdmin):
     """One row: the weights every regular recomputation uses."""
 
     fields = PlanningWeights.WEIGHT_NAMES
@@ -97,7 +98,7 @@ class ScenarioPinInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(SimpleHistoryAdmin):
+class ScenarioAdmin(HistoryAdmin):
     list_display = ["name", *Scenario.WEIGHT_NAMES, "created_by", "created_at"]
     search_fields = ["name", "description"]
     fields = ["name", "description", *Scenario.WEIGHT_NAMES]
@@ -137,7 +138,7 @@ class ScenarioAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Pin)
-class PinAdmin(SimpleHistoryAdmin):
+class PinAdmin(HistoryAdmin):
     list_display = ["municipality", "wave", "reason", "scenario", "created_by", "created_at"]
     list_filter = ["wave", "scenario", "municipality__region"]
     search_fields = ["municipality__short_name", "municipality__code", "reason"]
@@ -152,7 +153,7 @@ class PinAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GPAdoption)
-class GPAdoptionAdmin(SimpleHistoryAdmin):
+class GPAdoptionAdmin(HistoryAdmin):
     list_display = ["municipality", "status", "share", "definition", "source", "measured_on"]
     list_filter = ["status", "definition", "municipality__region"]
     search_fields = ["municipality__short_name", "municipality__code"]
@@ -161,7 +162,7 @@ class GPAdoptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HospitalAdoption)
-class HospitalAdoptionAdmin(SimpleHistoryAdmin):
+class HospitalAdoptionAdmin(HistoryAdmin):
     list_display = ["region", "status", "share", "go_live", "source", "measured_on"]
     list_filter = ["status", "go_live"]
     search_fields = ["region__name", "source"]
@@ -175,7 +176,7 @@ class VendorPlanInline(admin.StackedInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(SimpleHistoryAdmin):
+class VendorAdmin(HistoryAdmin):
     list_display = ["name", "is_demo", "earliest_wave", "customer_count"]
     list_filter = ["is_demo"]
     search_fields = ["name"]
@@ -206,7 +207,7 @@ class VendorAgreementInline(admin.TabularInline):
 
 
 @admin.register(VendorPlan)
-class VendorPlanAdmin(SimpleHistoryAdmin):
+class VendorPlanAdmin(HistoryAdmin):
     list_display = ["vendor", "earliest_wave", "source", "received_on"]
     list_filter = ["earliest_wave"]
     list_select_related = ["vendor", "earliest_wave"]
@@ -215,7 +216,7 @@ class VendorPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VendorAgreement)
-class VendorAgreementAdmin(SimpleHistoryAdmin):
+class VendorAgreementAdmin(HistoryAdmin):
     """The agreements one by one, with their history (also edited inline
     on the vendor's plan)."""
 
@@ -231,7 +232,7 @@ class VendorAgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MunicipalityVendor)
-class MunicipalityVendorAdmin(SimpleHistoryAdmin):
+class MunicipalityVendorAdmin(HistoryAdmin):
     list_display = ["municipality", "vendor", "override_limit", "override_reason", "recorded_on"]
     list_filter = ["vendor", "override_limit", "municipality__region"]
     search_fields = ["municipality__short_name", "municipality__code", "vendor__name"]
@@ -623,7 +624,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(WavePlan)
-class WavePlanAdmin(SimpleHistoryAdmin):
+class WavePlanAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "status",

@@ -90,6 +90,8 @@ PROPER_NAMES = [
     "Sundhedsministeriet",
     "Sundhedsdatanettet",
     "Geodatastyrelsen",
+    "Digitaliseringsstyrelsen",
+    "Datatilsynet",
     "Klimadatastyrelsen",
     "Dansk",
     "Signatur Central",

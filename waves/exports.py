@@ -181,11 +181,21 @@ def wave_rows(assignments):
         ]
 
 
-def wave_sheets(waves, assignments):
-    columns = [make() for _key, make in WAVE_COLUMNS]
+# What a project manager's copy keeps: which municipality is in which wave,
+# without the other municipalities' scores, wishes and planning inputs.
+PUBLIC_WAVE_COLUMNS = {"code", "name", "region"}
+
+
+def wave_sheets(waves, assignments, *, with_scores=True):
+    keep = [with_scores or key in PUBLIC_WAVE_COLUMNS for key, _make in WAVE_COLUMNS]
+    columns = [make() for (_key, make), kept in zip(WAVE_COLUMNS, keep, strict=True) if kept]
     for wave in waves:
         rows = [a for a in assignments if a.wave_id == wave.pk]
-        yield Sheet(wave_sheet_title(wave, len(rows)), columns, wave_rows(rows))
+        cells = (
+            [value for value, kept in zip(row, keep, strict=True) if kept]
+            for row in wave_rows(rows)
+        )
+        yield Sheet(wave_sheet_title(wave, len(rows)), columns, cells)
 
 
 def changes_sheet(plan):
@@ -278,17 +288,21 @@ def _readiness_statuses():
     return {value: str(label) for value, label in ResponseStatus.choices}
 
 
-def plan_sheets(plan, *, exported_by=None):
+def plan_sheets(plan, *, exported_by=None, with_scores=True):
+    """The workbook's sheets; `with_scores=False` is the project managers' copy:
+    the overview and the municipalities per wave, nothing about the others'
+    readiness, wishes or planning inputs."""
     waves = list(Wave.objects.order_by("number"))
     assignments = list(
         plan.assignments.for_review().order_by("wave__number", "municipality__short_name")
     )
-    return [
+    sheets = [
         overview_sheet(plan, waves, assignments, exported_by),
-        *wave_sheets(waves, assignments),
-        changes_sheet(plan),
-        readiness_sheet(assignments),
+        *wave_sheets(waves, assignments, with_scores=with_scores),
     ]
+    if with_scores:
+        sheets += [changes_sheet(plan), readiness_sheet(assignments)]
+    return sheets
 
 
 def properties(plan, exported_by=None):

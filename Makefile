@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Local development defaults; the environment wins where it sets them.
 RUN_ENV := DEBUG=$${DEBUG-1}
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 TEST_ENV := SECRET_KEY=$${SECRET_KEY-test-only-not-secret} HTTPS=0 DEBUG=0 \
 	PLAYWRIGHT_BROWSERS_PATH=0
 
@@ -35,8 +37,8 @@ run: setup
 	$(RUN_ENV) $(BIN)/python manage.py load_reference
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "The portal runs on http://127.0.0.1:8000/ (admin: /admin/). Stop it with Ctrl-C."
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "The portal runs on http://127.0.0.1:$(PORT)/ (admin: /admin/). Stop it with Ctrl-C."
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The portal as in production: gunicorn with DEBUG off, static files
 # collected for WhiteNoise. Settings come from the environment (see README,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -45,4 +46,5 @@ def portal(request):
         "portal_role_label": Role(role).label if role else "",
         "portal_municipalities": municipalities,
         "portal_navigation": _navigation(request, role) if role else [],
+        "portal_contact_email": settings.PORTAL_CONTACT_EMAIL,
     }

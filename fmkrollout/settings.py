@@ -150,6 +150,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language (fmkrollout/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["fmkrollout.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
@@ -188,6 +190,10 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="fmk-udrulning@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write for access, accessibility and privacy questions: the
+# FMK coordinators at KL and MedCom. Shown on the login page and in the
+# accessibility statement and privacy notice.
+PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Where the portal is reached from outside, for links in e-mails.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.formats import get_format
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -40,8 +41,24 @@ SHEET_TITLE_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
 INTEGER = "0"
 DECIMAL_1 = "0.0"
 PERCENT_1 = "0.0%"
-DATE = "yyyy-mm-dd"
-DATETIME = "yyyy-mm-dd hh:mm"
+# Dates follow the reader's language, as on the pages: these name the
+# format files' formats and become Excel codes when the sheet is written.
+DATE = "SHORT_DATE_FORMAT"
+DATETIME = "SHORT_DATETIME_FORMAT"
+# Django's format characters -> Excel's (the ones the format files use).
+EXCEL_DATE_CODES = {
+    "j": "d",
+    "d": "dd",
+    "n": "m",
+    "m": "mm",
+    "M": "mmm",
+    "F": "mmmm",
+    "Y": "yyyy",
+    "y": "yy",
+    "H": "hh",
+    "G": "h",
+    "i": "mm",
+}
 
 BOLD = Font(bold=True)
 WRAP_TOP = Alignment(vertical="top", wrap_text=True)
@@ -206,7 +223,7 @@ def _write_sheet(sheet, spec):
         value_cell = WriteOnlyCell(sheet, value=cell_value(value))
         number_format = spec.facts_number_formats.get(label) or _default_format(value)
         if number_format:
-            value_cell.number_format = number_format
+            value_cell.number_format = excel_number_format(number_format)
         sheet.append([label_cell, value_cell])
         row_number += 1
     if spec.facts:
@@ -232,7 +249,7 @@ def _write_sheet(sheet, spec):
             if value is None:
                 cells.append(None)
                 continue
-            number_format = column.number_format or _default_format(value)
+            number_format = excel_number_format(column.number_format or _default_format(value))
             if number_format or column.wrap:
                 cell = WriteOnlyCell(sheet, value=value)
                 if number_format:
@@ -246,6 +263,28 @@ def _write_sheet(sheet, spec):
         last_row += 1
     last_column = get_column_letter(len(columns))
     sheet.auto_filter = AutoFilter(ref=f"A{header_row}:{last_column}{last_row}")
+
+
+def excel_number_format(number_format):
+    """Excel's code for a number format; DATE and DATETIME in the reader's style.
+
+    "SHORT_DATE_FORMAT" is "j.n.Y" in Danish (fmkrollout/formats), so a
+    Danish workbook shows 1.4.2014 and an English one 1 Apr 2014, as the
+    pages do. Other formats ("0.0") are Excel codes already.
+    """
+    if number_format not in (DATE, DATETIME):
+        return number_format
+    django_format = get_format(number_format)
+    code = []
+    for character in django_format:
+        if character in EXCEL_DATE_CODES:
+            code.append(EXCEL_DATE_CODES[character])
+        elif character.isalpha() or character == "\\":
+            # A letter Excel would read as a code: quote it.
+            code.append(f'"{character}"')
+        else:
+            code.append(character)
+    return "".join(code)
 
 
 def _default_format(value):

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("om/", views.about, name="about"),
+    path("tilgaengelighed/", views.accessibility, name="accessibility"),
+    path("privatliv/", views.privacy, name="privacy"),
     path("kommuner/", include("municipalities.urls")),
     path("parathed/", include("readiness.urls")),
     path("boelger/", include("waves.urls")),

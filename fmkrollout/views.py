@@ -82,6 +82,17 @@ def about(request):
     return render(request, "about.html")
 
 
+def accessibility(request):
+    """The accessibility statement that Danish public websites must publish
+    (lov om tilgængelighed af offentlige organers websteder); open to all."""
+    return render(request, "accessibility.html")
+
+
+def privacy(request):
+    """What the portal keeps about people, why, and their rights (GDPR)."""
+    return render(request, "privacy.html")
+
+
 def _database_answers():
     try:
         with connection.cursor() as cursor:

@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from municipalities.admin_mixins import ReadOnlyAdminMixin
+from municipalities.admin_mixins import HistoryAdmin, ReadOnlyAdminMixin
 
 from . import services
 from .forms import TransitionForm
@@ -117,7 +116,7 @@ class SupportContactAdmin(ShippedDataAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "title", "organisation", "email", "phone", "fora"]
     search_fields = ["name", "organisation", "email", "title"]
     list_filter = ["memberships__forum", "memberships__party"]
@@ -151,7 +150,7 @@ class CurrentMembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(ForumMembership)
-class ForumMembershipAdmin(SimpleHistoryAdmin):
+class ForumMembershipAdmin(HistoryAdmin):
     list_display = ["person", "forum", "party", "role", "start_date", "end_date"]
     list_filter = [CurrentMembershipFilter, "forum", "party", "role"]
     search_fields = ["person__name", "person__organisation", "forum__name_da"]
@@ -199,7 +198,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ["starts_at", "forum", "place", "decision_count", "attachment_count"]
     list_filter = ["forum"]
     search_fields = ["place", "agenda", "minutes", "forum__name_da"]
@@ -231,7 +230,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(HistoryAdmin):
     list_display = ["subject", "kind", "meeting"]
     list_filter = ["kind", "meeting__forum"]
     search_fields = ["subject", "text"]
@@ -270,7 +269,7 @@ class WishTransitionInline(admin.TabularInline):
 
 
 @admin.register(Wish)
-class WishAdmin(SimpleHistoryAdmin):
+class WishAdmin(HistoryAdmin):
     list_display = [
         "reference",
         "title",

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -316,7 +317,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["forum", "starts_at"])]
 
     def __str__(self):
-        when = timezone.localtime(self.starts_at).strftime("%d.%m.%Y")
+        when = date_format(timezone.localtime(self.starts_at), "SHORT_DATE_FORMAT")
         return f"{self.forum.short_name} {when}"
 
     def get_absolute_url(self):

@@ -21,6 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -849,7 +850,7 @@ class VendorPlanImporter(Importer):
         shown = [
             vendor_shown,
             wave or _("every wave"),
-            datetime.date.fromisoformat(received_on).strftime("%d-%m-%Y"),
+            date_format(datetime.date.fromisoformat(received_on), "SHORT_DATE_FORMAT"),
             now,
         ]
         return _vendor_key(name), PreviewRow(0, shown, change, data)

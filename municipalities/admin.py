@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.contrib.auth.models import Group
 from django.db.models import Count
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .admin_mixins import ReadOnlyAdminMixin
 from .models import Membership, Municipality, NeighbourPair, Region
+from .roles import GROUP_LABELS, group_label
 
 
 @admin.register(Region)
@@ -102,6 +106,39 @@ class UserMembershipInline(admin.TabularInline):
 
 
 User = get_user_model()
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(GroupAdmin):
+    """The role groups, named in the reader's language."""
+
+    list_display = ["label"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def label(self, group):
+        return group_label(group)
+
+
+class RoleGroupFilter(admin.RelatedFieldListFilter):
+    """The users' list filtered by group, the groups named as in `group_label`."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        return [(pk, GROUP_LABELS.get(name, name)) for pk, name in choices]
+
+
+class PasswordChangeForm(AdminPasswordChangeForm):
+    # Django joins its lazily translated help text with an untranslated
+    # warning when the module is imported, which fixes the text in the
+    # language active then; joined lazily here, both parts follow the reader.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 admin.site.unregister(User)
 
 
@@ -111,7 +148,8 @@ class PortalUserAdmin(UserAdmin):
 
     inlines = [UserMembershipInline]
     list_display = ["username", "get_full_name", "email", "roles", "municipalities", "is_active"]
-    list_filter = ["groups", "is_active", "is_staff"]
+    list_filter = [("groups", RoleGroupFilter), "is_active", "is_staff"]
+    change_password_form = PasswordChangeForm
 
     def get_queryset(self, request):
         return (
@@ -142,7 +180,13 @@ class PortalUserAdmin(UserAdmin):
 
     @admin.display(description=_("role"))
     def roles(self, user):
-        return ", ".join(group.name for group in user.groups.all())
+        return ", ".join(str(group_label(group)) for group in user.groups.all())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = group_label
+        return field
 
     @admin.display(description=_("municipalities"))
     def municipalities(self, user):

@@ -1,5 +1,9 @@
 """Admin building blocks shared by every app's admin."""
 
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
+
 
 class ReadOnlyAdminMixin:
     """Coordinators may look but not add, change or delete.
@@ -17,3 +21,24 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class HistoryContextHelper(HistoricalRecordContextHelper):
+    """simple-history's change list, with an empty link shown as empty.
+
+    simple-history reports a foreign key that was simply not set as a
+    deleted row ("Deleted revision (pk=None)"); here it is "—", and a row
+    that really was deleted keeps simple-history's wording.
+    """
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return "—"
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The portal's SimpleHistoryAdmin: every app's history pages use it."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryContextHelper(self.model, historical_record)

@@ -26,6 +26,20 @@ GROUP_NAMES = {
 }
 
 
+# The groups' plural names in the reader's language; the stored names above
+# stay as they are, because code and migrations look the groups up by them.
+GROUP_LABELS = {
+    GROUP_NAMES[Role.COORDINATOR]: _("Coordinators"),
+    GROUP_NAMES[Role.PROJECT_MANAGER]: _("Project managers"),
+    GROUP_NAMES[Role.VIEWER]: _("Viewers"),
+}
+
+
+def group_label(group):
+    """A group's name as the reader says it: translated for the role groups."""
+    return GROUP_LABELS.get(group.name, group.name)
+
+
 def role_of(user):
     """The user's role, or None for anonymous users and users without one.
 

@@ -10,9 +10,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from municipalities.admin_mixins import ReadOnlyAdminMixin
+from municipalities.admin_mixins import HistoryAdmin, ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -52,7 +51,7 @@ class QuestionInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(SimpleHistoryAdmin):
+class QuestionnaireAdmin(HistoryAdmin):
     list_display = [
         "version",
         "title",
@@ -126,7 +125,7 @@ class AnswerOptionInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(HistoryAdmin):
     list_display = ["short_label", "questionnaire", "order", "key", "signal", "is_required"]
     list_filter = ["questionnaire", "signal"]
     search_fields = ["text", "text_en", "short_label", "key"]
@@ -202,7 +201,7 @@ class WeightSetForm(forms.ModelForm):
 
 
 @admin.register(WeightSet)
-class WeightSetAdmin(SimpleHistoryAdmin):
+class WeightSetAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "questionnaire",
@@ -296,7 +295,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ResponseAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     # Answers are given on the portal by the municipalities, not typed here.
 
     list_display = [

@@ -21,21 +21,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fmkrollout.localized import LocalizedTextMixin
 from fmkrollout.text_limits import COMMENT, DESCRIPTION, text_field_options
 from municipalities.models import Municipality
-
-
-class LocalizedTextMixin:
-    """Danish text in `<field>`, English in `<field>_en`; pick by language."""
-
-    def localized(self, field):
-        if (get_language() or "da").startswith("en"):
-            return getattr(self, f"{field}_en") or getattr(self, field)
-        return getattr(self, field)
 
 
 class FrozenQuestionnaireError(ValidationError):

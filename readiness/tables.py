@@ -33,7 +33,9 @@ class ReadinessTable(tables.Table):
     )
     wish_wave = tables.Column(verbose_name=_("Own wish"))
     review_status = tables.Column(verbose_name=_("Review"))
-    updated_at = tables.DateTimeColumn(verbose_name=_("Last saved"), format="d.m.Y H:i")
+    updated_at = tables.DateTimeColumn(
+        verbose_name=_("Last saved"), format="SHORT_DATETIME_FORMAT"
+    )
     history = tables.Column(
         verbose_name=_("History"), accessor="code", orderable=False, exclude_from_export=True
     )

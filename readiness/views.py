@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from municipalities.access import (
@@ -323,10 +324,15 @@ def _review_events(response):
     return events
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @coordinator_required
 def review(request, code):
     municipality = get_municipality_for_user(request.user, code, for_edit=True)
+    if request.method == "GET":
+        # The review form lives on the answers page; someone who opens this
+        # address (a bookmark, a reloaded error) is taken there, not to a
+        # bare "405".
+        return redirect(reverse("readiness:answers", args=[code]) + "#review-heading")
     questionnaire = _current_questionnaire()
     response = get_object_or_404(
         Response.objects.submitted(), municipality=municipality, questionnaire=questionnaire

@@ -20,9 +20,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from fmkrollout.text_limits import limit_help_text, with_limit
+from municipalities.admin_mixins import HistoryAdmin
 from municipalities.models import Municipality
 
 from . import planning, services
@@ -78,7 +78,7 @@ def capacity_shortfall(capacities):
 class WaveForm(forms.ModelForm):
     class Meta:
         model = Wave
-        fields = ["number", "name", "starts_on", "ends_on", "capacity"]
+        fields = ["number", "name", "name_en", "starts_on", "ends_on", "capacity"]
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
@@ -111,9 +111,9 @@ class WaveChangelistForm(forms.ModelForm):
 
 
 @admin.register(Wave)
-class WaveAdmin(SimpleHistoryAdmin):
+class WaveAdmin(HistoryAdmin):
     form = WaveForm
-    list_display = ["number", "name", "starts_on", "ends_on", "capacity"]
+    list_display = ["number", "name", "name_en", "starts_on", "ends_on", "capacity"]
     list_editable = ["capacity"]
     ordering = ["number"]
 
@@ -129,7 +129,7 @@ class WaveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanningWeights)
-class PlanningWeightsAdmin(SimpleHistoryAdmin):
+class PlanningWeightsAdmin(HistoryAdmin):
     """One row: the weights every regular recomputation uses."""
 
     fields = PlanningWeights.WEIGHT_NAMES
@@ -164,7 +164,7 @@ class ScenarioPinInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(SimpleHistoryAdmin):
+class ScenarioAdmin(HistoryAdmin):
     list_display = ["name", *Scenario.WEIGHT_NAMES, "created_by", "created_at"]
     search_fields = ["name", "description"]
     fields = ["name", "description", *Scenario.WEIGHT_NAMES]
@@ -204,7 +204,7 @@ class ScenarioAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Pin)
-class PinAdmin(SimpleHistoryAdmin):
+class PinAdmin(HistoryAdmin):
     list_display = ["municipality", "wave", "reason", "scenario", "created_by", "created_at"]
     list_filter = ["wave", "scenario", "municipality__region"]
     search_fields = ["municipality__short_name", "municipality__code", "reason"]
@@ -219,7 +219,7 @@ class PinAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GPAdoption)
-class GPAdoptionAdmin(SimpleHistoryAdmin):
+class GPAdoptionAdmin(HistoryAdmin):
     list_display = ["municipality", "status", "share", "definition", "source", "measured_on"]
     list_filter = ["status", "definition", "municipality__region"]
     search_fields = ["municipality__short_name", "municipality__code"]
@@ -228,7 +228,7 @@ class GPAdoptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HospitalAdoption)
-class HospitalAdoptionAdmin(SimpleHistoryAdmin):
+class HospitalAdoptionAdmin(HistoryAdmin):
     list_display = ["region", "status", "share", "go_live", "source", "measured_on"]
     list_filter = ["status", "go_live"]
     search_fields = ["region__name", "source"]
@@ -242,7 +242,7 @@ class VendorPlanInline(admin.StackedInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(SimpleHistoryAdmin):
+class VendorAdmin(HistoryAdmin):
     list_display = ["name", "is_demo", "earliest_wave", "customer_count"]
     list_filter = ["is_demo"]
     search_fields = ["name"]
@@ -273,7 +273,7 @@ class VendorAgreementInline(admin.TabularInline):
 
 
 @admin.register(VendorPlan)
-class VendorPlanAdmin(SimpleHistoryAdmin):
+class VendorPlanAdmin(HistoryAdmin):
     list_display = ["vendor", "earliest_wave", "source", "received_on"]
     list_filter = ["earliest_wave"]
     list_select_related = ["vendor", "earliest_wave"]
@@ -282,7 +282,7 @@ class VendorPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VendorAgreement)
-class VendorAgreementAdmin(SimpleHistoryAdmin):
+class VendorAgreementAdmin(HistoryAdmin):
     """The agreements one by one, with their history (also edited inline
     on the vendor's plan)."""
 
@@ -298,7 +298,7 @@ class VendorAgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MunicipalityVendor)
-class MunicipalityVendorAdmin(SimpleHistoryAdmin):
+class MunicipalityVendorAdmin(HistoryAdmin):
     list_display = ["municipality", "vendor", "override_limit", "override_reason", "recorded_on"]
     list_filter = ["vendor", "override_limit", "municipality__region"]
     search_fields = ["municipality__short_name", "municipality__code", "vendor__name"]
@@ -717,7 +717,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(WavePlan)
-class WavePlanAdmin(SimpleHistoryAdmin):
+class WavePlanAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "status",
@@ -731,9 +731,10 @@ class WavePlanAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["status", "origin", "solver_status", "scenario"]
     list_select_related = ["scenario", "made_by"]
-    search_fields = ["name", "reason", "scenario__name"]
+    search_fields = ["name", "name_en", "reason", "scenario__name"]
     readonly_fields = [
         "name",
+        "name_en",
         "status",
         "origin",
         "scenario",

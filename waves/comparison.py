@@ -182,7 +182,7 @@ def compare_plans(left, right):
         use_b = (right.summary or {}).get("capacity_use", {}).get(key)
         figures.append(
             (
-                _("%(wave)s: municipalities / capacity") % {"wave": wave.name},
+                _("%(wave)s: municipalities / capacity") % {"wave": wave},
                 f"{use_a[0]} / {use_a[1]}" if use_a else "–",
                 f"{use_b[0]} / {use_b[1]}" if use_b else "–",
             )

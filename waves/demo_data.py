@@ -28,8 +28,10 @@ from .models import (
     WavePlan,
 )
 
-DEMO_SOURCE = "Demodata (opdigtet, i stil med MedComs opgørelser)"
-DEMO_NSI_SOURCE = "Demodata (opdigtet, i stil med NSI's opgørelser)"
+# Sources are names ("MedCom"), the same in both languages; "(demo)" says
+# that the figures are invented in MedCom's and NSI's style.
+DEMO_SOURCE = "MedCom (demo)"
+DEMO_NSI_SOURCE = "NSI (demo)"
 GP_DEFINITIONS = [
     "Andel af lægepraksis, der har taget FMK i brug (demo)",
     "Andel af elektroniske recepter sendt via FMK (demo)",

@@ -10,8 +10,10 @@ command all call `write_plan`.
 """
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fmkrollout.people import display_name
 from fmkrollout.spreadsheets import (
     DATE,
     DATETIME,
@@ -90,7 +92,7 @@ def overview_sheet(plan, waves, assignments, exported_by=None):
     summary = plan.summary or {}
     average = summary.get("average_readiness", {})
     facts = [
-        (_("Plan"), plan.name),
+        (_("Plan"), str(plan)),
         (_("Plan id"), plan.pk),
         (_("Status"), plan.get_status_display()),
         (_("Made"), plan.created_at),
@@ -114,7 +116,7 @@ def overview_sheet(plan, waves, assignments, exported_by=None):
     rows = (
         [
             wave.number,
-            wave.name,
+            str(wave),
             _quarter(wave),
             wave.starts_on,
             wave.ends_on,
@@ -145,9 +147,8 @@ def _out_of_date(plan):
 
 
 def _person(user):
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
+    # An empty cell for "nobody" (a draft has no publisher); a name otherwise.
+    return None if user is None else display_name(user)
 
 
 WAVE_COLUMNS = [
@@ -186,11 +187,21 @@ def wave_rows(assignments):
         ]
 
 
-def wave_sheets(waves, assignments):
-    columns = [make() for _key, make in WAVE_COLUMNS]
+# What a project manager's copy keeps: which municipality is in which wave,
+# without the other municipalities' scores, wishes and planning inputs.
+PUBLIC_WAVE_COLUMNS = {"code", "name", "region"}
+
+
+def wave_sheets(waves, assignments, *, with_scores=True):
+    keep = [with_scores or key in PUBLIC_WAVE_COLUMNS for key, _make in WAVE_COLUMNS]
+    columns = [make() for (_key, make), kept in zip(WAVE_COLUMNS, keep, strict=True) if kept]
     for wave in waves:
         rows = [a for a in assignments if a.wave_id == wave.pk]
-        yield Sheet(wave_sheet_title(wave, len(rows)), columns, wave_rows(rows))
+        cells = (
+            [value for value, kept in zip(row, keep, strict=True) if kept]
+            for row in wave_rows(rows)
+        )
+        yield Sheet(wave_sheet_title(wave, len(rows)), columns, cells)
 
 
 def changes_sheet(plan):
@@ -208,7 +219,7 @@ def changes_sheet(plan):
         return Sheet(_("Changes"), columns, [], facts=facts)
     comparison = compare_plans(previous, plan)
     facts = [
-        (_("Compared with"), previous.name),
+        (_("Compared with"), str(previous)),
         (_("Published"), previous.published_at),
         (_("Municipalities moved"), comparison.moved),
         (_("Municipalities in the same wave"), comparison.unchanged),
@@ -283,29 +294,33 @@ def _readiness_statuses():
     return {value: str(label) for value, label in ResponseStatus.choices}
 
 
-def plan_sheets(plan, *, exported_by=None):
+def plan_sheets(plan, *, exported_by=None, with_scores=True):
+    """The workbook's sheets; `with_scores=False` is the project managers' copy:
+    the overview and the municipalities per wave, nothing about the others'
+    readiness, wishes or planning inputs."""
     waves = list(Wave.objects.order_by("number"))
     assignments = list(
         plan.assignments.for_review().order_by("wave__number", "municipality__short_name")
     )
-    return [
+    sheets = [
         overview_sheet(plan, waves, assignments, exported_by),
-        *wave_sheets(waves, assignments),
-        changes_sheet(plan),
-        readiness_sheet(assignments),
+        *wave_sheets(waves, assignments, with_scores=with_scores),
     ]
+    if with_scores:
+        sheets += [changes_sheet(plan), readiness_sheet(assignments)]
+    return sheets
 
 
 def properties(plan, exported_by=None):
     return Properties(
-        title=_("Wave plan: %(plan)s") % {"plan": plan.name},
+        title=_("Wave plan: %(plan)s") % {"plan": plan},
         subject=_("FMK rollout to the municipalities"),
         creator=_person(exported_by) or "fmkrollout",
         description=_("Plan %(id)s (%(status)s), exported %(when)s.")
         % {
             "id": plan.pk,
             "status": plan.get_status_display(),
-            "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            "when": date_format(timezone.localtime(), "DATETIME_FORMAT"),
         },
         keywords="FMK, bølgeplan, KL, MedCom",
     )

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fmkrollout.localized import LocalizedTextMixin
 from fmkrollout.text_limits import COMMENT, text_field_options
 from municipalities.models import Municipality, Region
 
@@ -27,9 +28,10 @@ MAX_WEIGHT = 1000
 WEIGHT_RANGE = [MinValueValidator(0), MaxValueValidator(MAX_WEIGHT)]
 
 
-class Wave(models.Model):
+class Wave(LocalizedTextMixin, models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name (Danish)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
     capacity = models.PositiveSmallIntegerField(
@@ -54,7 +56,7 @@ class Wave(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.localized("name")
 
 
 class WeightFields(models.Model):
@@ -501,7 +503,7 @@ class WavePlanQuerySet(models.QuerySet):
         return self.none()
 
 
-class WavePlan(models.Model):
+class WavePlan(LocalizedTextMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
@@ -529,7 +531,10 @@ class WavePlan(models.Model):
     # Attempts that assign nobody: no plan can exist, or none was found.
     NO_PLAN = (SolverStatus.INFEASIBLE, SolverStatus.TIMED_OUT)
 
-    name = models.CharField(_("name"), max_length=200)
+    # Empty for the plans the portal computes: their name is composed in
+    # the reader's language (`__str__`). Documents carry both languages.
+    name = models.CharField(_("name (Danish)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -619,7 +624,7 @@ class WavePlan(models.Model):
 
     def __str__(self):
         if self.name:
-            return self.name
+            return self.localized("name")
         if self.scenario_id is not None:
             return _("Scenario “%(name)s”, plan no. %(number)s") % {
                 "name": self.scenario.name,

@@ -21,6 +21,7 @@ from municipalities.reference import DEFAULT_DIRECTORY, ReferenceDataError, read
 from .models import Assignment, Wave, WavePlan
 
 DRAFT_2013_NAME = "Udkast til bølgeplan, 2. december 2013"
+DRAFT_2013_NAME_EN = "Draft wave plan, 2 December 2013"
 DRAFT_2013_SOURCE = (
     "KL/MedCom: Overordnet plan for FMK implementering i kommuner, "
     "“Prioritering i 3 bølger (UDKAST!)”, 02-12-2013"
@@ -42,13 +43,17 @@ def read_waves_and_draft(directory):
     directory = Path(directory)
     waves = {}
     for number, row in enumerate(
-        read_csv(directory / "waves.csv", ["number", "name", "starts_on", "ends_on", "capacity"]),
+        read_csv(
+            directory / "waves.csv",
+            ["number", "name", "name_en", "starts_on", "ends_on", "capacity"],
+        ),
         start=2,
     ):
         try:
             wave = {
                 "number": int(row["number"]),
                 "name": row["name"].strip(),
+                "name_en": row["name_en"].strip(),
                 "starts_on": datetime.date.fromisoformat(row["starts_on"]),
                 "ends_on": datetime.date.fromisoformat(row["ends_on"]),
                 "capacity": int(row["capacity"]),
@@ -102,12 +107,17 @@ def load_waves_and_draft(directory=DEFAULT_DIRECTORY):
     if plan is None:
         plan = WavePlan.objects.create(
             name=DRAFT_2013_NAME,
+            name_en=DRAFT_2013_NAME_EN,
             status=WavePlan.Status.HISTORICAL,
             origin=WavePlan.Origin.DOCUMENT,
             solver_status=WavePlan.SolverStatus.NOT_SOLVED,
             reason=DRAFT_2013_SOURCE,
             inputs={"source": DRAFT_2013_SOURCE},
         )
+        changed += 1
+    elif plan.name_en != DRAFT_2013_NAME_EN:
+        plan.name_en = DRAFT_2013_NAME_EN
+        plan.save(update_fields=["name_en"])
         changed += 1
     stored = dict(plan.assignments.values_list("municipality_id", "wave__number"))
     if stored != draft:

@@ -18,6 +18,7 @@ from municipalities.access import (
 )
 from municipalities.models import Municipality
 from municipalities.roles import Role, role_of
+from readiness.selectors import readiness_for_planning
 
 from . import planning
 from .comparison import compare_plans
@@ -147,7 +148,10 @@ def explanation(request, pk, code):
             code__in=data.get("neighbours_same", []) + data.get("neighbours_other", []) + partners
         ).values_list("code", "short_name")
     )
-    other_plan_waves = dict(plan.assignments.values_list("municipality_id", "wave__name"))
+    other_plan_waves = {
+        code: str(waves[number])
+        for code, number in plan.assignments.values_list("municipality_id", "wave__number")
+    }
     contributions = [
         (CRITERION_LABELS[name], data.get("contributions", {}).get(name))
         for name in CRITERIA
@@ -184,8 +188,31 @@ def explanation(request, pk, code):
             "inputs": inputs,
             "earliest_wave": waves.get(assignment.earliest_wave),
             "wish_wave": waves.get(assignment.wish_wave),
+            "answers_after_plan": _answers_after_plan(assignment, waves),
         },
     )
+
+
+def _answers_after_plan(assignment, waves):
+    """The municipality's readiness now, when it differs from what the plan
+    was computed with (its stored score and wish); None when they agree.
+
+    Read from the answers themselves, so that "the plan predates your new
+    answers" is said exactly when it is true for this municipality.
+    """
+    current = readiness_for_planning().get(assignment.municipality_id)
+    if current is None:
+        return None
+
+    def rounded(score):
+        return None if score is None else round(score, 1)
+
+    if (rounded(current.score), current.wish_wave) == (
+        rounded(assignment.readiness_score),
+        assignment.wish_wave,
+    ):
+        return None
+    return {"score": current.score, "wish_wave": waves.get(current.wish_wave)}
 
 
 @staff_roles_required

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pytest_django.asserts import assertContains
 
 from municipalities.models import Municipality
 from waves import exports
@@ -256,11 +257,41 @@ def test_coordinators_download_the_workbook(coordinator_client):
     assert workbook.properties.creator == "koordinator"
 
 
-def test_viewers_may_download_project_managers_may_not(viewer_client, client, pm_odense):
-    url = reverse("waves:plan-export", args=[draft_2013().pk])
+def test_viewers_may_download_any_plan_project_managers_not_a_draft(
+    viewer_client, client, pm_odense
+):
+    draft = copy_plan(draft_2013(), status=WavePlan.Status.DRAFT, name="")
+    url = reverse("waves:plan-export", args=[draft.pk])
     assert viewer_client.get(url).status_code == 200
     client.force_login(pm_odense)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
+
+
+def test_project_managers_get_the_wave_lists_of_the_published_plan(client, pm_odense):
+    plan = copy_plan(
+        draft_2013(), status=WavePlan.Status.PUBLISHED, name="", published_at=timezone.now()
+    )
+    client.force_login(pm_odense)
+    page = client.get(plan.get_absolute_url())
+    assertContains(page, reverse("waves:plan-export", args=[plan.pk]))
+    response = client.get(reverse("waves:plan-export", args=[plan.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    # No other municipality's readiness, wishes or planning inputs.
+    assert workbook.sheetnames == SHEETS[:4]
+    header = [cell.value for cell in next(workbook["Bølge 1 (28)"].iter_rows(max_row=1))]
+    assert header == ["Kode", "Kommune", "Region"]
+
+
+def test_changes_sheet_names_the_plan_compared_with(db):
+    earlier = copy_plan(
+        draft_2013(),
+        status=WavePlan.Status.PUBLISHED,
+        name="",
+        published_at=timezone.now() - datetime.timedelta(days=7),
+    )
+    plan = copy_plan(draft_2013(), status=WavePlan.Status.DRAFT, name="", moves=[(461, 2)])
+    facts = dict(workbook_of(plan)["Ændringer"].iter_rows(max_col=2, values_only=True))
+    assert facts["Sammenlignet med"] == f"Bølgeplan nr. {earlier.pk}"
 
 
 def test_anonymous_users_log_in_first(client):

@@ -249,3 +249,12 @@ def test_a_deadline_ahead_shows_the_days_left(odense_client, questionnaire):
     questionnaire.deadline = timezone.localdate() + datetime.timedelta(days=3)
     questionnaire.save()
     assertContains(odense_client.get("/kommuner/461/"), "3 dage tilbage")
+
+
+def test_opening_the_review_address_leads_to_the_review_form(coordinator_client):
+    response = coordinator_client.get("/parathed/461/gennemgang/")
+    assertRedirects(response, "/parathed/461/svar/#review-heading", fetch_redirect_response=False)
+
+
+def test_project_managers_cannot_open_the_review_address(odense_client):
+    assert odense_client.get("/parathed/461/gennemgang/").status_code == 403

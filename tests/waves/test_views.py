@@ -77,3 +77,33 @@ def test_the_2013_draft_is_shown_as_a_historical_document(viewer_client, db):
     response = viewer_client.get(f"/boelger/planer/{plan.pk}/")
     assertContains(response, "historisk dokument")
     assertContains(response, "28 af 28 pladser")
+
+
+def test_explanation_says_the_plan_predates_new_answers(odense_client, published, pm_odense):
+    from readiness.models import Questionnaire
+    from readiness.services import save_answers
+    from tests.readiness.conftest import ALL_YES, answer_set
+
+    questionnaire = Questionnaire.objects.current()
+    questions = {q.key: q for q in questionnaire.questions.prefetch_related("options")}
+    url = f"/boelger/planer/{published.pk}/kommuner/461/"
+    save_answers(
+        municipality=pm_odense.municipality_memberships.get().municipality,
+        questionnaire=questionnaire,
+        answers=answer_set(questions, **ALL_YES),
+        base_revision=0,
+        by=pm_odense,
+        submit=True,
+    )
+    response = odense_client.get(url)
+    assertContains(response, "Planen er beregnet før de seneste svar")
+    assertContains(response, "nu: 100.")
+    assertContains(response, "hver nat")
+
+
+def test_explanation_is_quiet_when_the_plan_has_the_answers(odense_client, published):
+    assignment = published.assignments.get(municipality_id=461)
+    assignment.readiness_score, assignment.wish_wave = None, None
+    assignment.save()
+    response = odense_client.get(f"/boelger/planer/{published.pk}/kommuner/461/")
+    assertNotContains(response, "Planen er beregnet før de seneste svar")

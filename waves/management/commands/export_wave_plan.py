@@ -51,4 +51,4 @@ class Command(BaseCommand):
             raise CommandError(f"The directory {path.parent} does not exist.")
         with path.open("wb") as stream:
             exports.write_plan(chosen, stream)
-        self.stdout.write(f"{chosen.pk} {chosen.name} ({chosen.get_status_display()}) -> {path}")
+        self.stdout.write(f"{chosen.pk} {chosen} ({chosen.get_status_display()}) -> {path}")

@@ -10,4 +10,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for plan in WavePlan.objects.order_by("-created_at", "-pk"):
             when = timezone.localtime(plan.created_at)
-            self.stdout.write(f"{plan.pk}\t{plan.name}\t{plan.status}\t{when:%Y-%m-%d %H:%M}")
+            self.stdout.write(f"{plan.pk}\t{plan}\t{plan.status}\t{when:%Y-%m-%d %H:%M}")

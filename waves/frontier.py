@@ -115,7 +115,7 @@ class Sweep:
     solves: int
     seconds: float
     status: str = "done"  # "done" | "infeasible"
-    message: str = ""
+    conflicts: tuple[solver.Conflict, ...] = ()
 
 
 def _slack(value):
@@ -177,13 +177,13 @@ def sweep(problem, split_weights=SPLIT_WEIGHTS):
     if first.status == "infeasible":
         # Feasibility does not depend on any weight: no weight has a plan.
         return Sweep(
-            (),
-            (),
-            (),
-            1,
-            time.perf_counter() - started,
+            points=(),
+            dominated=(),
+            unsolved=(),
+            solves=1,
+            seconds=time.perf_counter() - started,
             status="infeasible",
-            message=first.message,
+            conflicts=first.conflicts,
         )
     last = len(weights) - 1
     if last > 0:

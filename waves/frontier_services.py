@@ -124,7 +124,9 @@ def _save(sweep, problem, document, result, marks):
     sweep.finished_at = timezone.now()
     if result.status == "infeasible":
         sweep.status = FrontierSweep.Status.INFEASIBLE
-        sweep.message = result.message
+        sweep.message = planning.describe_conflicts(
+            [dataclasses.asdict(conflict) for conflict in result.conflicts], document
+        )
         sweep.save()
         return
     sweep.status = FrontierSweep.Status.DONE

@@ -31,16 +31,20 @@ FORMER_DRAFT = gettext_lazy("Draft when swept")
 
 
 def _marks(sweep, draft=None):
-    """The marked plans in a fixed order, with their labels; a draft
-    superseded since the sweep is labelled as such."""
+    """The marked plans in a fixed order, with their labels and names in
+    today's language; a draft superseded since the sweep says so."""
+    plans = WavePlan.objects.select_related("scenario").in_bulk(
+        [mark["plan"] for mark in sweep.marks.values()]
+    )
     marks = []
     for kind in frontier_services.MARKS:
-        if kind not in sweep.marks:
+        if kind not in sweep.marks or sweep.marks[kind]["plan"] not in plans:
             continue
         label = MARK_LABELS[kind]
         if kind == "draft" and (draft is None or draft.pk != sweep.marks[kind]["plan"]):
             label = FORMER_DRAFT
-        marks.append({"kind": kind, "label": label, **sweep.marks[kind]})
+        plan = plans[sweep.marks[kind]["plan"]]
+        marks.append({**sweep.marks[kind], "kind": kind, "label": label, "name": str(plan)})
     return marks
 
 
@@ -133,8 +137,9 @@ def _comparison(point, other, mark, municipalities):
         ),
         (
             _("Cost of the readiness order (points)"),
-            number_format(mark["readiness_cost"], 1),
-            number_format(point.readiness_cost, 1),
+            # number_format cuts decimals off; round first, as floatformat.
+            number_format(round(mark["readiness_cost"], 1), 1),
+            number_format(round(point.readiness_cost, 1), 1),
         ),
     ]
     return Comparison(

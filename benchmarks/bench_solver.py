@@ -3,7 +3,8 @@
 1. The 98 real municipalities and their 206 neighbour pairs, with the demo
    inputs (readiness answers, adoption figures, vendors), solved as the
    portal solves them; the recomputed plan's split pairs and wishes met are
-   printed against the 2 December 2013 draft's, evaluated on the same inputs.
+   printed against the 2 December 2013 draft's, evaluated on the same inputs;
+   then the trade-off sweep of the split weight on the same problem.
 2. The same map early in a rollout: only Odense has answered, no adoption
    figures or vendors (the test database's inputs). Near-identical
    municipalities are hard to prove optimal: solved with the portal's
@@ -122,6 +123,23 @@ def main():
         result.summary.wishes_met > summary.wishes_met
     )
     print(f"Recomputed plan splits fewer pairs and meets more wishes: {better}")
+
+    from waves import frontier
+
+    started = time.perf_counter()
+    sweep = frontier.sweep(problem)
+    seconds = time.perf_counter() - started
+    print(
+        f"Trade-off sweep (split weights {frontier.SPLIT_WEIGHTS[0]:g}–"
+        f"{frontier.SPLIT_WEIGHTS[-1]:g}): {sweep.solves} solves in {seconds:.1f} s, "
+        f"{len(sweep.points)} plans, {len(sweep.dominated)} dominated left out"
+    )
+    for point in sweep.points:
+        print(
+            f"  weight {point.split_weight:g}–{point.weight_up_to:g}: "
+            f"{point.split_pairs} split pairs, {point.wishes_met} wishes met, "
+            f"readiness order {point.readiness_cost:.1f}, solved in {point.solve_seconds:.1f} s"
+        )
 
     early = dataclasses.replace(
         problem,

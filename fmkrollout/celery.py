@@ -15,3 +15,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fmkrollout.settings")
 app = Celery("fmkrollout")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Modules of tasks that are not named tasks.py: the trade-off sweep
+# (waves/frontier_tasks.py).
+app.autodiscover_tasks(related_name="frontier_tasks")

@@ -817,3 +817,136 @@ class PlanningLock(models.Model):
 
     def __str__(self):
         return f"lock held by {self.run_id}" if self.run_id else "lock free"
+
+
+class FrontierSweepQuerySet(models.QuerySet):
+    def finished(self):
+        return self.filter(status__in=FrontierSweep.FINISHED)
+
+    def latest_first(self):
+        return self.order_by("-created_at", "-pk")
+
+
+class FrontierSweep(models.Model):
+    """One sweep of the split weight: the plans of the trade-off between
+    neighbours together and wishes met (see waves/frontier.py).
+
+    The current draft, the published plan and the 2013 draft are placed on
+    it (`marks`) with the inputs the sweep read, so the chart compares like
+    with like.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        INFEASIBLE = "infeasible", _("no plan can exist")
+        FAILED = "failed", _("failed")
+
+    FINISHED = {Status.DONE, Status.INFEASIBLE, Status.FAILED}
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The other weights, as the coordinators had set them.
+    weights = models.JSONField(_("weights"), default=dict, blank=True)
+    split_weights = models.JSONField(_("split weights swept"), default=list, blank=True)
+    inputs_fingerprint = models.CharField(
+        _("fingerprint of the inputs"), max_length=64, blank=True
+    )
+    solves = models.PositiveSmallIntegerField(_("solves"), default=0)
+    seconds = models.FloatField(_("time (s)"), null=True, blank=True)
+    # Swept plans that another swept plan beats on every figure, with the
+    # weight of the one that beats them: left off the chart, said so.
+    dominated = models.JSONField(_("dominated plans"), default=list, blank=True)
+    unsolved = models.JSONField(_("weights without a plan"), default=list, blank=True)
+    # {"draft" | "published" | "draft_2013": {"plan", "name", figures}}
+    marks = models.JSONField(_("plans placed on the frontier"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    objects = FrontierSweepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("trade-off sweep")
+        verbose_name_plural = _("trade-off sweeps")
+
+    def __str__(self):
+        return _("Trade-off sweep no. %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("waves:frontier")
+
+    @property
+    def is_finished(self):
+        return self.status in self.FINISHED
+
+
+class FrontierPoint(models.Model):
+    """A plan the sweep found: optimal for the split weights from
+    `split_weight` to `weight_up_to`, with every other weight unchanged."""
+
+    sweep = models.ForeignKey(
+        FrontierSweep, on_delete=models.CASCADE, related_name="points", verbose_name=_("sweep")
+    )
+    split_weight = models.FloatField(_("split weight"))
+    weight_up_to = models.FloatField(_("up to split weight"))
+    split_pairs = models.PositiveSmallIntegerField(_("split neighbour pairs"))
+    wishes_met = models.PositiveSmallIntegerField(_("wishes met"))
+    wishes_total = models.PositiveSmallIntegerField(_("wishes"))
+    readiness_cost = models.FloatField(_("cost of the readiness order (points)"))
+    objective = models.FloatField(_("objective (points)"))
+    solver_status = models.CharField(
+        _("solver status"), max_length=20, choices=WavePlan.SolverStatus.choices
+    )
+    gap = models.FloatField(_("optimality gap"), null=True, blank=True)
+    solve_seconds = models.FloatField(_("solve time (s)"))
+    # {municipality code: wave number}, as the solver returned it.
+    assignment = models.JSONField(_("waves"), default=dict)
+    promoted_plan = models.ForeignKey(
+        WavePlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("draft made from it"),
+    )
+
+    class Meta:
+        ordering = ["sweep", "-split_pairs", "split_weight"]
+        verbose_name = _("plan on the frontier")
+        verbose_name_plural = _("plans on the frontier")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sweep", "split_weight"], name="frontier_point_one_per_weight"
+            ),
+            models.CheckConstraint(
+                condition=Q(wishes_met__lte=models.F("wishes_total")),
+                name="frontier_point_wishes_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Split weight %(weight)s: %(splits)s split pairs, %(met)s wishes met") % {
+            "weight": f"{self.split_weight:g}",
+            "splits": self.split_pairs,
+            "met": self.wishes_met,
+        }
+
+    def get_absolute_url(self):
+        return reverse("waves:frontier-point", args=[self.pk])
+
+    def wave_of(self):
+        """{code: wave number} with integer codes (JSON keys are strings)."""
+        return {int(code): wave for code, wave in self.assignment.items()}

@@ -199,11 +199,11 @@ def snapshot(problem, extras, *, wave_names, scenario=None, published_plan=None)
         "published_plan": published_plan,
         "municipalities": municipalities,
         "fingerprints": fingerprints,
-        "fingerprint": _digest(fingerprints),
+        "fingerprint": digest(fingerprints),
     }
 
 
-def _digest(value):
+def digest(value):
     canonical = json.dumps(value, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -213,20 +213,20 @@ def fingerprints_of(problem, extras):
     pins' reasons, which the plan shows)."""
     ms = problem.municipalities
     return {
-        "readiness": _digest([(m.code, m.readiness, m.wish_wave) for m in ms]),
-        "adoption": _digest([(m.code, m.gp_adoption, m.hospital_adoption) for m in ms]),
-        "vendors": _digest([(m.code, m.earliest_wave) for m in ms]),
+        "readiness": digest([(m.code, m.readiness, m.wish_wave) for m in ms]),
+        "adoption": digest([(m.code, m.gp_adoption, m.hospital_adoption) for m in ms]),
+        "vendors": digest([(m.code, m.earliest_wave) for m in ms]),
         # The reason is shown with every pinned municipality of the plan.
-        "pins": _digest(
+        "pins": digest(
             [
                 (m.code, m.pinned_wave, extras.get(m.code, {}).get("pin_reason", ""))
                 for m in ms
                 if m.pinned_wave is not None
             ]
         ),
-        "capacities": _digest([(w.number, w.capacity) for w in problem.waves]),
-        "weights": _digest(dataclasses.asdict(problem.weights)),
-        "municipalities": _digest(
+        "capacities": digest([(w.number, w.capacity) for w in problem.waves]),
+        "weights": digest(dataclasses.asdict(problem.weights)),
+        "municipalities": digest(
             [[m.code for m in ms], [list(p) for p in problem.neighbour_pairs]]
         ),
     }

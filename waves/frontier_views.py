@@ -19,7 +19,7 @@ from municipalities.models import Municipality, NeighbourPair
 
 from . import frontier_chart, frontier_services
 from .comparison import Comparison, Move
-from .maps import plan_map
+from .maps import choropleth, wave_categories
 from .models import FrontierPoint, FrontierSweep, PlanningWeights, Wave, WavePlan
 
 MARK_LABELS = {
@@ -197,7 +197,7 @@ def point(request, pk):
             "comparison": comparison,
             "by_wave": by_wave,
             "waves": waves,
-            "map": plan_map(wave_of, labels={w.number: w.name for w in waves}),
+            "map": choropleth(values=wave_of, categories=wave_categories(waves)),
             "planning_split_weight": PlanningWeights.current().split_neighbours,
         },
     )

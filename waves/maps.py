@@ -252,6 +252,6 @@ def choropleth(*, values, categories, urls=None, outlined=(), value_labels=None)
 def wave_categories(waves):
     """The legend of a wave map: one class per wave, in the waves' colours."""
     return [
-        Category(wave.number, wave.name, WAVE_COLOURS.get(wave.number, UNKNOWN_COLOUR))
+        Category(wave.number, str(wave), WAVE_COLOURS.get(wave.number, UNKNOWN_COLOUR))
         for wave in waves
     ]

@@ -20,6 +20,7 @@ from .models import (
     GPAdoption,
     HospitalAdoption,
     MunicipalityVendor,
+    Pin,
     Scenario,
     Vendor,
     VendorAgreement,
@@ -74,6 +75,14 @@ def seed():
         if run.plan is None or not run.plan.has_plan:
             return f"{summary}, but no plan: {run.message}"
         published = services.publish_plan(plan=run.plan, by=None, notify=False)
+        # Since then a coordinator has fixed København's wave, so the nightly
+        # run makes a new draft to review beside the published plan.
+        copenhagen = published.assignments.get(municipality_id=101)
+        Pin.objects.get_or_create(
+            municipality_id=101,
+            scenario=None,
+            defaults={"wave_id": copenhagen.wave_id, "reason": "Aftalt med kommunen (demo)"},
+        )
         run = planning.request_recomputation(
             origin=WavePlan.Origin.NIGHTLY, reason="Natlig genberegning (demo)", dispatch=False
         )

@@ -25,7 +25,7 @@ def overview_rows(implementations, names):
             row.municipality.short_name,
             row.municipality_id,
             row.municipality.region.name,
-            row.wave.name,
+            str(row.wave),
             _phase_label(row.phase, names),
             (row.closed / row.total) if row.total else 0,
             row.m1_reached_on,
@@ -61,7 +61,7 @@ def task_rows(today):
         yield [
             task.implementation.municipality.short_name,
             task.implementation.municipality_id,
-            task.implementation.wave.name,
+            str(task.implementation.wave),
             phases[template.pk],
             titles[template.pk],
             template.milestone,
@@ -95,14 +95,14 @@ def rollout_sheets(today):
     for wave in Wave.objects.all():
         rows = [i for i in implementations if i.wave_id == wave.pk]
         facts = [
-            (_("Wave"), wave.name),
+            (_("Wave"), str(wave)),
             (_("Period"), f"{wave.starts_on:%d.%m.%Y} – {wave.ends_on:%d.%m.%Y}"),
             (_("Municipalities"), len(rows)),
             (_("M1 reached"), sum(1 for i in rows if i.m1_reached_on)),
             (_("M2 reached"), sum(1 for i in rows if i.m2_reached_on)),
             (_("As of"), today),
         ]
-        sheets.append(Sheet(wave.name, overview_columns, overview_rows(rows, names), facts=facts))
+        sheets.append(Sheet(str(wave), overview_columns, overview_rows(rows, names), facts=facts))
     task_columns = [
         Column(_("Municipality"), 22),
         Column(_("Code"), 8, INTEGER),

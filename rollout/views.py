@@ -427,7 +427,7 @@ def _map_for(measure, request, waves, phases):
             labels[code] = _("score %(score)s") % {"score": round(score)}
     else:
         categories = [
-            Category(w.number, w.name, WAVE_COLOURS.get(w.number, "#bfbfbf")) for w in waves
+            Category(w.number, str(w), WAVE_COLOURS.get(w.number, "#bfbfbf")) for w in waves
         ]
         values = {r["municipality_id"]: r["wave__number"] for r in rows}
     return (
@@ -446,7 +446,7 @@ def _timeline(waves, today, milestones):
         for p in periods
         if not p.milestone and p.starts_on
     ]
-    bars[2:2] = [charts.Bar(w.name, w.starts_on, w.ends_on, "wave") for w in waves]
+    bars[2:2] = [charts.Bar(str(w), w.starts_on, w.ends_on, "wave") for w in waves]
     marks = [
         charts.Mark(
             p.localized("name"),

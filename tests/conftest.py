@@ -114,3 +114,21 @@ def viewer_client(client, viewer):
 def odense_client(client, pm_odense):
     client.force_login(pm_odense)
     return client
+
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (browser journeys, worker tests) empty the
+    database when they end, the reference data loaded once per session
+    included: run every one of them after all the other tests."""
+    items.sort(key=_is_transactional)

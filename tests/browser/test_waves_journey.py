@@ -20,7 +20,7 @@ def plans(reference_data, monkeypatch):
     from waves import demo_data, planning
 
     monkeypatch.setattr(
-        planning,
+        planning.inputs,
         "readiness_for_planning",
         lambda: fake_readiness(Municipality.objects.values_list("code", flat=True)),
     )
@@ -85,5 +85,5 @@ def test_project_manager_sees_the_wave_and_why(page, live_server, login, assert_
     assert "Point pr. kriterium" in page.locator("main").inner_text()
     assert_accessible()
     page.get_by_role("link", name="Bølgeplan", exact=True).first.click()
-    assert page.locator("svg[role=img]").count() == 1
+    assert page.locator("svg.choropleth-svg").count() == 1
     assert_accessible()

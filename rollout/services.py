@@ -161,6 +161,8 @@ def _move_to_wave(implementation, wave, plan):
         "new": wave,
         "plan": plan,
     }
+    # simple-history keeps at most 100 characters of a change reason.
+    reason = reason[:100]
     follow = []
     kept = 0
     for task in tasks:

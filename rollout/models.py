@@ -28,16 +28,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fmkrollout.localized import LocalizedTextMixin
 from municipalities.models import Municipality
-
-
-class LocalizedTextMixin:
-    """Danish text in `<field>`, English in `<field>_en`; pick by language."""
-
-    def localized(self, field):
-        if (get_language() or "da").startswith("en"):
-            return getattr(self, f"{field}_en") or getattr(self, field)
-        return getattr(self, field)
 
 
 class Milestone(models.TextChoices):

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from municipalities.roles import Role
 from tests.conftest import make_user
@@ -17,7 +18,7 @@ def users(reference_data):
 
 def test_login_page_is_accessible(page, live_server, assert_accessible, users):
     page.goto(f"{live_server.url}/konto/login/")
-    assert page.locator("h1").inner_text() == "Log ind"
+    expect(page.locator("h1")).to_have_text("Log ind")
     assert_accessible()
 
 
@@ -26,8 +27,8 @@ def test_project_manager_logs_in_and_lands_on_own_municipality(
 ):
     login("pl-461")
     assert page.url.endswith("/kommuner/461/")
-    assert page.locator("h1").inner_text() == "Odense Kommune"
-    assert "Projektleder" in page.locator("header").inner_text()
+    expect(page.locator("h1")).to_have_text("Odense Kommune")
+    expect(page.locator("header")).to_contain_text("Projektleder")
     assert_accessible()
 
 

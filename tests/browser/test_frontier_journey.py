@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils.module_loading import import_string
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_violations
 from waves.models import FrontierSweep, WavePlan
@@ -26,18 +27,18 @@ def test_coordinator_runs_the_sweep_and_makes_a_point_the_draft(page, live_serve
     login("koordinator")
     page.goto(f"{live_server.url}/boelger/")
     page.get_by_role("link", name="Afvejningen: naboer eller ønsker").click()
-    assert "Afvejningen er ikke beregnet endnu" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Afvejningen er ikke beregnet endnu")
 
     page.get_by_role("button", name="Beregn afvejningen").click()
     main = page.locator("main")
-    assert "Afvejningen er beregnet." in main.inner_text()
+    expect(main).to_contain_text("Afvejningen er beregnet.")
     chart = main.locator("figure.frontier-chart svg[role=img]")
     assert chart.count() == 1
     table = main.get_by_role("table", name="Planer i afsøgningen")
     # Today's weights: 79 split pairs, 54 of 69 wishes; the 2013 draft beside.
-    assert "54 / 69" in table.inner_text()
-    assert "(nuværende)" in table.inner_text()
-    assert "Udkastet fra 2. december 2013" in main.inner_text()
+    expect(table).to_contain_text("54 / 69")
+    expect(table).to_contain_text("(nuværende)")
+    expect(main).to_contain_text("Udkastet fra 2. december 2013")
     assert serious_violations(page) == []
 
     sweep = FrontierSweep.objects.get()
@@ -45,17 +46,17 @@ def test_coordinator_runs_the_sweep_and_makes_a_point_the_draft(page, live_serve
     number = list(sweep.points.values_list("pk", flat=True)).index(point.pk) + 1
     page.get_by_role("link", name=f"Åbn plan {number}", exact=True).click()
     # Compared with the current draft: who moves, who keeps their wave.
-    assert "beholder deres bølge" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("beholder deres bølge")
     assert serious_violations(page) == []
 
     page.get_by_role("button", name="Gør denne plan til det nuværende udkast").click()
-    assert "er nu det nuværende udkast" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("er nu det nuværende udkast")
     draft = WavePlan.objects.current_draft()
     assert len(draft.summary["split_pairs"]) == point.split_pairs
-    assert f"{point.split_pairs}" in page.locator(".figure-row").inner_text()
+    expect(page.locator(".figure-row")).to_contain_text(f"{point.split_pairs}")
 
     page.goto(f"{live_server.url}/boelger/afvejning/")
-    assert f"er plan {number} fra denne afsøgning" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(f"er plan {number} fra denne afsøgning")
 
 
 def test_viewer_reads_the_trade_off(page, live_server, login, demo):

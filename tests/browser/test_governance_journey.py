@@ -1,11 +1,15 @@
 import pytest
+from playwright.sync_api import expect
 
 from governance import services
 from municipalities.roles import Role
 from tests.conftest import make_user
 from tests.governance.factories import MeetingFactory, MembershipFactory, days_ago, forum
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
@@ -41,7 +45,7 @@ def test_from_the_overview_to_a_forum_and_to_the_roadmap(
 ):
     login("pl-461")
     page.goto(f"{live_server.url}/styring/")
-    assert page.locator("h1").inner_text() == "Governance for FMK"
+    expect(page.locator("h1")).to_have_text("Governance for FMK")
     # The hierarchy reads as nested lists: the coordination group's list
     # holds the fora that report to it.
     below = page.get_by_role("list", name="Rapporterer til Koordinationsgruppen")
@@ -49,19 +53,19 @@ def test_from_the_overview_to_a_forum_and_to_the_roadmap(
     assert_accessible()
 
     page.get_by_role("link", name="FMK National koordinationsgruppe").first.click()
-    assert page.locator("h1").inner_text() == "FMK National koordinationsgruppe"
+    expect(page.locator("h1")).to_have_text("FMK National koordinationsgruppe")
     assert page.get_by_text("repræsenterer forretningen").is_visible()
     assert page.get_by_role("cell", name="Formand").is_visible()
     assert_accessible()
 
     page.get_by_role("link", name="Roadmap", exact=True).click()
-    assert page.locator("h1").inner_text() == "FMK-roadmap"
+    expect(page.locator("h1")).to_have_text("FMK-roadmap")
     link = page.get_by_role("link", name="Samlet visning af dosisdispensering")
     assert link.is_visible()
     assert_accessible()
 
     link.click()
-    assert "på roadmappen" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("på roadmappen")
     assert_accessible()
 
 
@@ -81,4 +85,4 @@ def test_the_coordinator_records_a_step_and_the_wish_list_is_accessible(
     assert_accessible()
     page.get_by_label("Besluttet på mødet").select_option(index=1)
     page.get_by_role("button", name="Registrér trinnet").click()
-    assert "ønsket er nu “udskudt”" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("ønsket er nu “udskudt”")

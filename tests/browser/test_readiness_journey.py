@@ -1,6 +1,7 @@
 """A project manager's readiness journey in a real browser (no JavaScript needed)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from municipalities.roles import Role
 from tests.conftest import make_user
@@ -26,7 +27,7 @@ def test_draft_leave_return_fix_error_submit_and_see_the_score(
     login("pl-461")
     assert page.url.endswith("/kommuner/461/")
     panel = page.locator(".readiness-panel")
-    assert "Ikke påbegyndt" in panel.inner_text()
+    expect(panel).to_contain_text("Ikke påbegyndt")
     assert_accessible()
 
     page.get_by_role("link", name="Udfyld spørgeskemaet").click()
@@ -40,11 +41,11 @@ def test_draft_leave_return_fix_error_submit_and_see_the_score(
     budget.get_by_label("Forventes på plads senest").fill("2014-03-01")
     budget.get_by_label("Kommentar").fill("Budgettet behandles i byrådet i januar.")
     page.get_by_role("button", name="Gem kladde").click()
-    assert "Kladden er gemt (revision 1)" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Kladden er gemt (revision 1)")
 
     # Leave, and come back to the draft from the start page.
     page.goto(f"{live_server.url}/kommuner/461/")
-    assert "Kladde" in page.locator(".readiness-panel").inner_text()
+    expect(page.locator(".readiness-panel")).to_contain_text("Kladde")
     page.get_by_role("link", name="Fortsæt kladden").click()
     assert question(page, "project_manager").get_by_label("Ja", exact=True).is_checked()
     budget = question(page, "eoj_budget")
@@ -59,9 +60,9 @@ def test_draft_leave_return_fix_error_submit_and_see_the_score(
     page.get_by_role("button", name="Indsend").click()
     summary = page.locator("#error-summary")
     assert summary.is_visible()
-    assert "Signatur Central" in summary.inner_text()
+    expect(summary).to_contain_text("Signatur Central")
     error = question(page, "signature_central").locator(".form-error-message")
-    assert "Vælg et svar, før du indsender." in error.inner_text()
+    expect(error).to_contain_text("Vælg et svar, før du indsender.")
     # What was typed is still there.
     assert question(page, "wish").get_by_label("3. kvartal 2014 (bølge 2)").is_checked()
     assert_accessible()
@@ -72,10 +73,11 @@ def test_draft_leave_return_fix_error_submit_and_see_the_score(
     page.get_by_role("button", name="Indsend").click()
 
     # The score page: 20 + 15 + 20 + 30 = 85, line by line, and what would raise it.
-    assert "/parathed/461/svar/" in page.url
+    page.wait_for_url("**/parathed/461/svar/**")
+    expect(page.locator("main")).to_contain_text("Tak: Odenses svar er indsendt (revision 2).")
     main = page.locator("main").inner_text()
     assert "Tak: Odenses svar er indsendt (revision 2)." in main
-    assert page.locator("#readiness-score").inner_text() == "85,0"
+    expect(page.locator("#readiness-score")).to_have_text("85,0")
     rows = page.locator("table.readiness-breakdown tbody tr")
     assert rows.count() == 5
     budget_row = rows.filter(has_text="Budget til EOJ-opgradering").inner_text()
@@ -110,21 +112,22 @@ def test_coordinator_overview_review_and_history_are_accessible(
     make_user("koordinator", Role.COORDINATOR)
     login("koordinator")
     page.goto(f"{live_server.url}/parathed/?status=submitted")
-    assert "1 kommune passer." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("1 kommune passer.")
     assert_accessible()
 
     page.get_by_role("link", name="Odense").click()
-    assert "100,0" in page.locator("#readiness-score").inner_text()
+    expect(page.locator("#readiness-score")).to_contain_text("100,0")
     page.get_by_label("Bed om en uddybning").check()
     page.get_by_role("button", name="Gem gennemgang").click()
-    assert "Skriv, hvad der skal uddybes" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Skriv, hvad der skal uddybes")
     page.get_by_label("Bed om en uddybning").check()
     page.get_by_label("Kommentar til projektlederen").fill("Hvem er projektleder?")
     page.get_by_role("button", name="Gem gennemgang").click()
-    assert "Gennemgang gemt: Uddybning ønsket." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Gennemgang gemt: Uddybning ønsket.")
     assert_accessible()
 
     page.get_by_role("link", name="Svarenes historik").click()
+    expect(page.locator("main")).to_contain_text("Revision 1: Indsendt")
     history = page.locator("main").inner_text()
     assert "Gennemgang: Uddybning ønsket" in history and "Revision 1: Indsendt" in history
     assert_accessible()

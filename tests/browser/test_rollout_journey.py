@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from municipalities.roles import Role
 from rollout import services
@@ -43,7 +44,7 @@ def test_pm_reaches_m1_with_the_keyboard_and_the_coordinator_sees_it(
     assert_accessible()
     page.get_by_role("link", name="Implementeringens tjekliste").click()
     assert page.url.endswith("/udrulning/461/")
-    assert "M1 er ikke nået" not in page.locator("main").inner_text()
+    expect(page.locator("main")).not_to_contain_text("M1 er ikke nået")
     assert_accessible()
 
     # Keyboard only: Tab to the task's "mark as done" button and press Enter.
@@ -60,7 +61,7 @@ def test_pm_reaches_m1_with_the_keyboard_and_the_coordinator_sees_it(
 
     main = page.locator("main").inner_text()
     assert "M1 er nået." in main
-    assert "nået" in page.locator("#milestone-M1").inner_text()
+    expect(page.locator("#milestone-M1")).to_contain_text("nået")
     assert_accessible()
 
     # A task's own page, edited with the keyboard: the comment and Save.
@@ -74,7 +75,7 @@ def test_pm_reaches_m1_with_the_keyboard_and_the_coordinator_sees_it(
     page.get_by_role("button", name="Gem opgaven").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "Opgraderet i weekenden" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Opgraderet i weekenden")
 
     page.get_by_role("button", name="Log ud").click()
     login("koordinator")
@@ -83,7 +84,7 @@ def test_pm_reaches_m1_with_the_keyboard_and_the_coordinator_sees_it(
     page.get_by_label("Farv kortet efter").select_option("milestones")
     with page.expect_navigation():
         page.get_by_role("button", name="Vis").click()
-    assert "Odense" in page.locator("#map-table").inner_text()
+    expect(page.locator("#map-table")).to_contain_text("Odense")
     assert_accessible()
     page.get_by_label("Bølge", exact=True).select_option(label="Bølge 1 (2. kvartal 2014)")
     with page.expect_navigation():

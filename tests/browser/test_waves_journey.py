@@ -1,6 +1,7 @@
 """The coordinator's wave plan journey in the admin, and the plan pages."""
 
 import pytest
+from playwright.sync_api import expect
 
 from municipalities.roles import Role
 from tests.conftest import make_user
@@ -39,7 +40,7 @@ def test_coordinator_moves_recomputes_compares_and_publishes(page, live_server, 
     page.goto(f"{live_server.url}/admin/")
     page.get_by_role("link", name="Bølgeplaner").first.click()
     page.get_by_role("link", name=str(draft), exact=True).click()
-    assert "28 af 28" in page.locator("#content").inner_text()
+    expect(page.locator("#content")).to_contain_text("28 af 28")
 
     # Move Odense, with a reason: that pins it.
     page.locator("tr", has=page.get_by_role("link", name="Odense", exact=True)).locator(
@@ -50,25 +51,25 @@ def test_coordinator_moves_recomputes_compares_and_publishes(page, live_server, 
     page.get_by_label("Flyt til").select_option(str(target.pk))
     page.get_by_label("Begrundelse").fill("Kommunen har aftalt tidlig opgradering")
     page.get_by_role("button", name="Udfør").click()
-    content = page.locator("#content").inner_text()
-    assert "ændret og fastlåst" in page.locator("body").inner_text()
-    assert "Kommunen har aftalt tidlig opgradering" in content
+    expect(page.locator("body")).to_contain_text("ændret og fastlåst")
+    expect(page.locator("#content")).to_contain_text("Kommunen har aftalt tidlig opgradering")
 
     # Recompute: the run page shows the outcome.
     page.get_by_role("button", name="Genberegn").click()
-    assert "Færdig" in page.locator("#content").inner_text()
+    expect(page.locator("#content")).to_contain_text("Færdig")
 
     # Compare the new draft with the published plan.
     page.get_by_role("link", name="Sammenlign med den offentliggjorte plan").click()
-    comparison = page.locator("#content").inner_text()
-    assert "Odense" in comparison and target.name in comparison
-    assert "fastlåst til bølge" in comparison
+    comparison = page.locator("#content")
+    expect(comparison).to_contain_text("fastlåst til bølge")
+    expect(comparison).to_contain_text("Odense")
+    expect(comparison).to_contain_text(target.name)
 
     # Publish, after the confirmation with the comparison.
     page.get_by_role("link", name="Offentliggør…").click()
-    assert "Odense" in page.locator("#content").inner_text()
+    expect(page.locator("#content")).to_contain_text("Odense")
     page.get_by_role("button", name="Ja, offentliggør planen").click()
-    assert "er offentliggjort" in page.locator("body").inner_text()
+    expect(page.locator("body")).to_contain_text("er offentliggjort")
 
     new = WavePlan.objects.published().get()
     assert new.pk not in (published.pk, draft.pk)
@@ -79,10 +80,10 @@ def test_coordinator_moves_recomputes_compares_and_publishes(page, live_server, 
 
 def test_project_manager_sees_the_wave_and_why(page, live_server, login, assert_accessible, plans):
     login("pl-461")
-    assert "Hvorfor denne bølge?" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Hvorfor denne bølge?")
     assert_accessible()
     page.get_by_role("link", name="Hvorfor denne bølge?").click()
-    assert "Point pr. kriterium" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Point pr. kriterium")
     assert_accessible()
     page.get_by_role("link", name="Bølgeplan", exact=True).first.click()
     assert page.locator("svg.choropleth-svg").count() == 1

@@ -34,7 +34,7 @@ def worker(transactional_db):
 
 
 @pytest.mark.broker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_recompute_task_runs_on_the_worker(worker):
     from readiness.models import Questionnaire
 

@@ -19,7 +19,7 @@ from django.db import connection, connections
 from waves import planning, solver
 from waves.models import PlanRun, WavePlan
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

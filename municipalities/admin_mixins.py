@@ -1,8 +1,23 @@
 """Admin building blocks shared by every app's admin."""
 
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+
+def object_or_404(model_admin, request, object_id):
+    """The admin's object for a URL's `object_id`, or 404.
+
+    The admin's catch-all URL hands any path to `change_view` ("2/genberegn"
+    mistyped, say); `get_object` turns an id that is no id into None, where
+    a plain `get(pk=...)` would raise ValueError and answer 500.
+    """
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None:
+        raise Http404(f"No {model_admin.opts.verbose_name} with the id {object_id!r}.")
+    return obj
 
 
 class ReadOnlyAdminMixin:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fmkrollout.text_limits import limit_help_text, with_limit
-from municipalities.admin_mixins import HistoryAdmin
+from municipalities.admin_mixins import HistoryAdmin, object_or_404
 from municipalities.models import Municipality
 
 from . import planning, services
@@ -355,7 +355,7 @@ class PlanRunAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', review_url(run.plan), run.plan)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        run = get_object_or_404(PlanRun, pk=object_id)
+        run = object_or_404(self, request, object_id)
         extra_context = {
             **(extra_context or {}),
             "run": run,
@@ -487,7 +487,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Changes go through the actions (and their services), never a form:
         # a single row opens its explanation instead.
-        assignment = get_object_or_404(Assignment, pk=object_id)
+        assignment = object_or_404(self, request, object_id)
         return HttpResponseRedirect(assignment.get_absolute_url())
 
     def _plan(self, request):
@@ -816,7 +816,7 @@ class WavePlanAdmin(HistoryAdmin):
         return own + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        plan = get_object_or_404(WavePlan, pk=object_id)
+        plan = object_or_404(self, request, object_id)
         if plan.has_plan and "details" not in request.GET:
             return HttpResponseRedirect(review_url(plan))
         extra_context = {**(extra_context or {}), "show_save": False}

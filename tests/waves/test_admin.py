@@ -239,3 +239,10 @@ def test_review_reads_no_snapshot_explanation_or_outline(coordinator_client, dra
     assert '"waves_waveplan"."inputs"' not in selected
     assert '"waves_assignment"."explanation"' not in selected
     assert '"municipalities_municipality"."geometry"' not in selected
+
+
+@pytest.mark.parametrize("model", ["waveplan", "planrun", "assignment"])
+def test_a_mistyped_object_url_is_not_found_rather_than_a_crash(coordinator_client, draft, model):
+    # The admin's catch-all hands "2/recompute" to change_view as the id.
+    response = coordinator_client.get(f"/admin/waves/{model}/{draft.pk}/recompute/change/")
+    assert response.status_code == 404

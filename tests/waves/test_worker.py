@@ -6,6 +6,7 @@ emptied after each, and each loads the reference data it needs.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -44,9 +45,9 @@ def _database_url():
     return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
-@pytest.fixture
-def worker(committed_inputs):
-    """`celery -A fmkrollout worker` in a subprocess, on the test database."""
+def start_worker(**environment):
+    """`celery -A fmkrollout worker` in a subprocess (its own process group,
+    so its solver child can be killed with it), on the test database."""
     url = _database_url()
     if url is None:
         pytest.skip("the worker process needs a database server (PostgreSQL), not SQLite")
@@ -57,8 +58,9 @@ def worker(committed_inputs):
         "HTTPS": "0",
         # The worker has no test fixture to fake the readiness figures;
         # it reads the (empty) questionnaire answers: every score is None.
+        **environment,
     }
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -76,8 +78,11 @@ def worker(committed_inputs):
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
-    yield process
+
+
+def stop_worker(process):
     process.terminate()
     try:
         process.wait(timeout=20)
@@ -86,21 +91,73 @@ def worker(committed_inputs):
         process.wait()
 
 
+def wait_until(condition, *, timeout, process=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if process is not None and process.poll() is not None:
+            pytest.fail(process.stdout.read().decode()[-2000:])
+        time.sleep(0.3)
+    pytest.fail(f"not within {timeout} s")
+
+
+@pytest.fixture
+def worker(committed_inputs):
+    process = start_worker()
+    yield process
+    stop_worker(process)
+
+
 @pytest.mark.broker
 def test_a_recomputation_runs_on_a_real_worker(worker):
     from waves.tasks import recompute_wave_plan
 
     run = planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False)
     recompute_wave_plan.delay(run.pk)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        run.refresh_from_db()
-        if run.is_finished:
-            break
-        assert worker.poll() is None, worker.stdout.read().decode()[-2000:]
-        time.sleep(0.5)
+    wait_until(lambda: PlanRun.objects.get(pk=run.pk).is_finished, timeout=180, process=worker)
+    run.refresh_from_db()
     assert run.status == PlanRun.Status.SUCCEEDED, run.message
     assert run.plan.assignments.count() == 98
+
+
+@pytest.mark.broker
+def test_a_worker_killed_mid_solve_leaves_no_plan_and_the_redelivered_task_finishes(
+    committed_inputs,
+):
+    from waves.tasks import recompute_wave_plan
+
+    # Short timeouts so the test need not wait an hour for Redis to hand
+    # the unacknowledged task on, or a minute to call the run dead.
+    quick = {"CELERY_VISIBILITY_TIMEOUT": "8", "WAVES_RUN_DEAD_AFTER_SECONDS": "4"}
+    plans_before = WavePlan.objects.count()
+    run = planning.request_recomputation(origin=WavePlan.Origin.MANUAL, dispatch=False)
+    # The first worker solves the near-identical inputs for up to 60 s.
+    first = start_worker(WAVES_SOLVER_TIME_LIMIT="60", **quick)
+    try:
+        recompute_wave_plan.delay(run.pk)
+        # Its step names the time limit once the solver has started.
+        wait_until(lambda: "60" in PlanRun.objects.get(pk=run.pk).step, timeout=120, process=first)
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its solver child
+        first.wait(timeout=20)
+    finally:
+        if first.poll() is None:
+            stop_worker(first)
+
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.RUNNING  # as the dead worker left it
+    assert WavePlan.objects.count() == plans_before  # no partial plan
+
+    second = start_worker(WAVES_SOLVER_TIME_LIMIT="5", **quick)
+    try:
+        wait_until(lambda: PlanRun.objects.get(pk=run.pk).is_finished, timeout=180, process=second)
+    finally:
+        stop_worker(second)
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.SUCCEEDED, run.message
+    assert run.attempts == 2
+    assert run.plan.assignments.count() == 98
+    assert WavePlan.objects.count() == plans_before + 1
 
 
 def test_two_recomputations_at_once_make_one_plan(committed_inputs, monkeypatch):

@@ -79,6 +79,14 @@ def make_user(username, role, municipality_codes=(), **extra):
 
 
 @pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests (browser tests, threads, other processes) empty
+    the database after each, down to what the migrations made: load the
+    shipped data again."""
+    call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture
 def coordinator(db):
     return make_user("koordinator", Role.COORDINATOR)
 

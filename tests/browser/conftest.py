@@ -52,15 +52,6 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def reference_data(transactional_db):
-    """Browser tests are transactional (the live server is another thread),
-    so the database is emptied after each: load the shipped data again."""
-    from django.core.management import call_command
-
-    call_command("load_reference", verbosity=0)
-
-
-@pytest.fixture
 def login(page, live_server):
     """Log in through the real form, as a user would."""
 

@@ -239,24 +239,37 @@ def _write_sheet(sheet, spec):
         header.append(cell)
     sheet.append(header)
 
-    # One styled template cell per column: formats are shared, so styling
-    # costs nothing per row beyond the value itself.
+    # Excel's format codes are worked out once per sheet, and each styled
+    # column has one template cell whose value is set row by row: the
+    # write-only sheet writes a row out as it is appended, so the template
+    # is free again for the next, and no cell is styled twice.
+    column_formats = [excel_number_format(column.number_format) for column in columns]
+    date_formats = {kind: excel_number_format(kind) for kind in (DATE, DATETIME)}
+    templates = {}
+
+    def styled(index, number_format, value):
+        template = templates.get((index, number_format))
+        if template is None:
+            template = WriteOnlyCell(sheet)
+            if number_format:
+                template.number_format = number_format
+            if columns[index].wrap:
+                template.alignment = WRAP_TOP
+            templates[index, number_format] = template
+        template.value = value
+        return template
+
     last_row = header_row
     for row in spec.rows:
         cells = []
-        for column, value in zip(columns, row, strict=False):
+        for index, (column, value) in enumerate(zip(columns, row, strict=False)):
             value = cell_value(value)
             if value is None:
                 cells.append(None)
                 continue
-            number_format = excel_number_format(column.number_format or _default_format(value))
+            number_format = column_formats[index] or date_formats.get(_default_format(value))
             if number_format or column.wrap:
-                cell = WriteOnlyCell(sheet, value=value)
-                if number_format:
-                    cell.number_format = number_format
-                if column.wrap:
-                    cell.alignment = WRAP_TOP
-                cells.append(cell)
+                cells.append(styled(index, number_format, value))
             else:
                 cells.append(value)
         sheet.append(cells)

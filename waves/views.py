@@ -6,6 +6,7 @@ drafts and scenarios included, and the comparisons. Coordinators change
 plans in the admin.
 """
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -31,6 +32,11 @@ def _is_staff(request):
     return role_of(request.user) in (Role.COORDINATOR, Role.VIEWER)
 
 
+# A wave's table shows this many municipalities a page: all 98 real ones
+# fit on one, and a page stays small with thousands.
+PLAN_ROWS_PER_PAGE = 200
+
+
 def _plan_context(request, plan):
     planning.annotate_freshness([plan], staff=_is_staff(request))
     waves = list(Wave.objects.all())
@@ -39,10 +45,14 @@ def _plan_context(request, plan):
     by_wave = []
     for wave in waves:
         rows = [a for a in assignments if a.wave_id == wave.pk]
+        page_field = f"side-{wave.number}"
+        page = Paginator(rows, PLAN_ROWS_PER_PAGE).get_page(request.GET.get(page_field))
         by_wave.append(
             {
                 "wave": wave,
-                "assignments": rows,
+                "assignments": page.object_list,
+                "page": page,
+                "page_field": page_field,
                 "count": len(rows),
                 "over": len(rows) > wave.capacity,
                 "under": len(rows) < wave.capacity,

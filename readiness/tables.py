@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,17 @@ WISH_LABELS = {1: _("Q2 2014"), 2: _("Q3 2014"), 3: _("Q4 2014")}
 
 
 class ReadinessTable(tables.Table):
+    """One line per municipality.
+
+    By default only the columns a coordinator scans by, so that the table
+    fits the page; `all_columns=True` adds the code and the submitted answer
+    to each scored question (the export always has them). The answer to the
+    wish question is the "Own wish" column, so it is not repeated.
+    """
+
+    # Shown only with all columns; the order is that of the columns below.
+    EXTRA_COLUMNS = ("code",)
+
     name = tables.Column(
         verbose_name=_("Municipality"), accessor="short_name", order_by=("short_name",)
     )
@@ -36,28 +47,30 @@ class ReadinessTable(tables.Table):
     updated_at = tables.DateTimeColumn(
         verbose_name=_("Last saved"), format="SHORT_DATETIME_FORMAT"
     )
-    history = tables.Column(
-        verbose_name=_("History"), accessor="code", orderable=False, exclude_from_export=True
-    )
 
     class Meta:
         attrs = {"class": "table table--compact table--zebra readiness-overview-table"}
         order_by = ("name",)
         empty_text = _("No municipality matches the filters.")
-        per_page = 50
 
-    def __init__(self, *args, questions=(), **kwargs):
-        extra = [
-            (
-                f"answer_{question.key}",
-                tables.Column(
-                    verbose_name=question.localized("short_label"),
-                    accessor=f"answer_{question.key}",
-                    default="",
-                ),
-            )
-            for question in questions
-        ]
+    def __init__(self, *args, questions=(), all_columns=False, **kwargs):
+        extra = []
+        if all_columns:
+            extra = [
+                (
+                    f"answer_{question.key}",
+                    tables.Column(
+                        verbose_name=question.localized("short_label"),
+                        accessor=f"answer_{question.key}",
+                        default="",
+                        attrs={"td": {"class": "readiness-answer"}},
+                    ),
+                )
+                for question in questions
+                if question.is_scored
+            ]
+        else:
+            kwargs.setdefault("exclude", self.EXTRA_COLUMNS)
         super().__init__(*args, extra_columns=extra, **kwargs)
 
     def _nulls_last(self, queryset, field, is_descending):
@@ -96,6 +109,13 @@ class ReadinessTable(tables.Table):
     def render_wish_wave(self, value):
         return WISH_LABELS.get(value, value)
 
+    def render_region(self, value):
+        # The column says "Region": "Syddanmark" is enough, and narrower.
+        return value.removeprefix("Region ")
+
+    def value_region(self, value):
+        return value
+
     def render_review_status(self, value):
         return REVIEW_LABELS.get(value, "—")
 
@@ -106,11 +126,15 @@ class ReadinessTable(tables.Table):
         # Excel has no time zones: write the local time the page shows.
         return timezone.localtime(value).replace(tzinfo=None) if value else None
 
-    def render_history(self, record):
+    def render_updated_at(self, record, value):
+        # The time of the last save opens the history of the saves.
+        if value is None:
+            return "—"
         return format_html(
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}<span class="visually-hidden"> ({})</span></a>',
             reverse("readiness:history", args=[record.code]),
-            _("History"),
+            date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT"),
+            _("history"),
         )
 
 

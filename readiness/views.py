@@ -356,6 +356,15 @@ def review(request, code):
     return redirect("readiness:answers", code)
 
 
+# Every Danish municipality (98) on one page; only a benchmark's thousands
+# are paged.
+OVERVIEW_PER_PAGE = 250
+# `?columns=all` adds the code and the answers to the table; kept by the
+# filters, the sorting and the paging, which keep the query string.
+COLUMNS_PARAMETER = "columns"
+ALL_COLUMNS = "all"
+
+
 @staff_roles_required
 def overview(request):
     """All municipalities with status, score and answers; filters; xlsx export."""
@@ -366,8 +375,9 @@ def overview(request):
         request.GET, queryset=queryset, questionnaire=questionnaire, questions=questions
     )
     # An invalid filter value is shown as an error and left out.
-    table = ReadinessTable(filterset.qs, questions=questions)
     if request.GET.get("export") == "xlsx":
+        # The export has every column, whichever the page shows.
+        table = ReadinessTable(filterset.qs, questions=questions, all_columns=True)
         RequestConfig(request, paginate=False).configure(table)
         stream = io.BytesIO()
         export_xlsx(table, stream, title=_("Readiness"))
@@ -377,11 +387,20 @@ def overview(request):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    all_columns = request.GET.get(COLUMNS_PARAMETER) == ALL_COLUMNS
+    table = ReadinessTable(filterset.qs, questions=questions, all_columns=all_columns)
+    RequestConfig(request, paginate={"per_page": OVERVIEW_PER_PAGE}).configure(table)
     counts = status_counts(questionnaire)
     export_query = request.GET.copy()
     export_query["export"] = "xlsx"
     export_query.pop("page", None)
+    export_query.pop(COLUMNS_PARAMETER, None)
+    columns_query = request.GET.copy()
+    columns_query.pop("page", None)
+    if all_columns:
+        columns_query.pop(COLUMNS_PARAMETER)
+    else:
+        columns_query[COLUMNS_PARAMETER] = ALL_COLUMNS
     return render(
         request,
         "readiness/overview.html",
@@ -393,5 +412,7 @@ def overview(request):
             "awaiting_review": counts.awaiting_review,
             "total": counts.total,
             "export_url": f"?{export_query.urlencode()}",
+            "all_columns": all_columns,
+            "columns_url": f"?{columns_query.urlencode()}",
         },
     )

@@ -8,6 +8,7 @@ change it), as the readiness questionnaire.
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -116,7 +117,33 @@ class TaskTemplateInline(FrozenMixin, admin.StackedInline):
         ("help_text", "help_text_en"),
         "links",
     ]
+    readonly_fields = ["support_links"]
     extra = 0
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self._frozen(obj):
+            return fields
+        # Read-only, the links are a list to follow in both languages,
+        # each marked with its language, rather than their JSON.
+        return [("support_links" if field == "links" else field) for field in fields]
+
+    @admin.display(description=_("links to support material"))
+    def support_links(self, obj):
+        if not obj.links:
+            return "–"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}" rel="noopener"><span lang="da">{}</span></a>'
+                ' / <span lang="en">{}</span></li>',
+                (
+                    (link.get("url", ""), link.get("label", ""), link.get("label_en", "–"))
+                    for link in obj.links
+                ),
+            ),
+        )
 
 
 @admin.register(Phase)

@@ -24,6 +24,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -667,4 +669,12 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
 
     def __str__(self):
-        return f"{self.implementation}: {self.deviation[:60]}"
+        # Named by municipality and day, not by a cut-off piece of the
+        # deviation: the title reads whole in either language, and the
+        # deviation is shown in full on the page.
+        if self.escalated_at is None:
+            return str(self.implementation)
+        return _("%(implementation)s, escalated %(date)s") % {
+            "implementation": self.implementation,
+            "date": date_format(timezone.localdate(self.escalated_at), "SHORT_DATE_FORMAT"),
+        }

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -372,11 +373,12 @@ def escalate(request, code):
 
 # The dashboard -----------------------------------------------------------------
 
+# Lazy: the labels are read per request, in the reader's language.
 MEASURES = {
-    "wave": _("wave"),
-    "phase": _("rollout phase"),
-    "milestones": _("M1/M2"),
-    "readiness": _("readiness score"),
+    "wave": gettext_lazy("wave"),
+    "phase": gettext_lazy("rollout phase"),
+    "milestones": gettext_lazy("M1/M2"),
+    "readiness": gettext_lazy("readiness score"),
 }
 
 
@@ -484,7 +486,7 @@ def dashboard(request):
     months, series = selectors.progress_over_time(today)
     line_series = [
         {
-            "label": item["wave"].name,
+            "label": str(item["wave"]),
             "colour": WAVE_COLOURS.get(item["wave"].number, "#454545"),
             "points": item["points"],
             "dash": ["", "6 3", "2 2"][(item["wave"].number - 1) % 3],

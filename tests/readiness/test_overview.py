@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from municipalities.models import Municipality
 from readiness import services
@@ -47,6 +47,56 @@ def test_viewers_and_coordinators_see_every_municipality(viewer_client):
     assertContains(response, "Kommunernes parathed")
     assert response.context["table"].paginator.count == 98
     assertContains(response, "98 kommuner passer")
+
+
+DEFAULT_COLUMNS = ["name", "region", "status", "score", "wish_wave", "review_status", "updated_at"]
+
+
+def _columns(table):
+    return [column.name for column in table.columns]
+
+
+def test_the_table_shows_the_columns_a_coordinator_scans_by(coordinator_client):
+    table = coordinator_client.get(URL).context["table"]
+    assert _columns(table) == DEFAULT_COLUMNS
+
+
+def test_more_columns_add_the_code_and_the_scored_answers_once(coordinator_client):
+    response = coordinator_client.get(f"{URL}?columns=all")
+    columns = _columns(response.context["table"])
+    assert columns == DEFAULT_COLUMNS[:1] + ["code"] + DEFAULT_COLUMNS[1:] + [
+        "answer_project_manager",
+        "answer_eoj_budget",
+        "answer_internal_resources",
+        "answer_signature_central",
+    ]
+    headers = [str(column.header) for column in response.context["table"].columns]
+    assert headers.count("Eget ønske") == 1
+    assert "Eget ønske til bølge" not in headers
+
+
+def test_the_choice_of_columns_is_kept_by_the_filters_and_the_sorting(coordinator_client):
+    response = coordinator_client.get(f"{URL}?columns=all&status=submitted")
+    assertContains(response, '<input type="hidden" name="columns" value="all">', html=True)
+    assertContains(response, "?columns=all&amp;status=submitted&amp;sort=-name")
+    assertContains(response, 'href="?status=submitted"')
+    assertContains(coordinator_client.get(URL), 'href="?columns=all"')
+
+
+def test_all_98_municipalities_are_on_one_page(coordinator_client):
+    response = coordinator_client.get(URL)
+    table = response.context["table"]
+    assert table.paginator.num_pages == 1
+    assert len(table.page.object_list) == 98
+    assert response.content.decode().count('href="/parathed/') >= 98
+    assertNotContains(response, 'class="table-paging"')
+
+
+def test_thousands_of_municipalities_are_paged(coordinator_client):
+    add_synthetic_municipalities(600)
+    table = coordinator_client.get(URL).context["table"]
+    assert table.paginator.num_pages == 3
+    assert len(table.page.object_list) == 250
 
 
 def test_counts_per_status_at_the_top(coordinator_client, answered):
@@ -138,6 +188,7 @@ def test_export_is_the_filtered_table_as_xlsx(coordinator_client, answered):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("Kommune", "Kode", "Region", "Status", "Score")
     assert "Budget til EOJ-opgradering" in rows[0]
+    assert rows[0].count("Eget ønske") == 1 and "Eget ønske til bølge" not in rows[0]
     assert "Historik" not in rows[0]
     assert len(rows) == 2
     assert rows[1][:5] == (

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from rollout.models import (
+    Escalation,
     Implementation,
     Phase,
     Precondition,
@@ -56,3 +57,30 @@ def test_copy_as_new_version_in_the_admin(admin_client_as_coordinator, odense):
     copy = TemplateVersion.objects.get(version=2)
     assert not copy.is_frozen
     assert TaskTemplate.objects.filter(phase__template=copy).count() == 27
+
+
+def test_a_template_in_use_lists_its_links_in_both_languages_not_as_json(
+    admin_client_as_coordinator, odense
+):
+    task = TaskTemplate.objects.filter(phase__template=odense.template).exclude(links=[]).first()
+    url = reverse("admin:rollout_phase_change", args=[task.phase_id])
+
+    page = admin_client_as_coordinator.get(url).content.decode()
+
+    link = task.links[0]
+    assert f'<span lang="da">{link["label"]}</span>' in page
+    assert f'<span lang="en">{link["label_en"]}</span>' in page
+    assert '"label_en":' not in page
+
+
+def test_an_escalation_is_named_by_municipality_and_day_in_english(odense, coordinator):
+    from django.utils import translation
+
+    escalation = Escalation.objects.create(
+        implementation=odense, deviation="EOJ-opgraderingen er blokeret; M1 nås ikke i tide"
+    )
+    with translation.override("en"):
+        name = str(escalation)
+
+    assert name.startswith("Odense, escalated ")
+    assert "nås" not in name

@@ -177,6 +177,19 @@ def test_dashboard_shows_milestones_timeline_map_and_all_municipalities(
     assertContains(response, "98 rækker")
 
 
+def test_english_dashboard_names_the_waves_and_map_measures_in_english(
+    coordinator_client, rollout, settings
+):
+    coordinator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = coordinator_client.get("/udrulning/")
+
+    assertContains(response, "Wave 1 (Q2 2014)</li>")
+    assertContains(response, ">Rollout phase</option>")
+    assertNotContains(response, "kvartal")
+    assertNotContains(response, "Udrulningsfase")
+
+
 def test_viewer_sees_the_dashboard_without_answer_forms(viewer_client, rollout):
     response = viewer_client.get("/udrulning/")
 

@@ -123,6 +123,12 @@ def test_a_move_without_a_reason_shows_the_form_again(coordinator_client, draft)
     assert not Pin.objects.exists()
 
 
+def test_the_move_form_shows_its_heading_once(coordinator_client, draft):
+    target = Wave.objects.get(number=1)
+    response = move(coordinator_client, draft, 461, target, "")
+    assert response.content.decode().count("<h1>") == 1
+
+
 def test_a_published_plan_offers_no_changes_and_refuses_them(coordinator_client, published):
     response = review(coordinator_client, published)
     assertNotContains(response, "move_to_wave")
@@ -180,6 +186,12 @@ def test_compare_with_any_other_plan(coordinator_client, draft):
     page = coordinator_client.get(url, {"other": historical.pk})
     assert page.context["comparison"].left == historical
     assertContains(page, "historisk dokument")
+
+
+@pytest.mark.parametrize("view", ["compare", "publish"])
+def test_compare_and_publish_show_their_heading_once(coordinator_client, draft, view):
+    page = coordinator_client.get(reverse(f"admin:waves_waveplan_{view}", args=[draft.pk]))
+    assert page.content.decode().count("<h1>") == 1
 
 
 def test_project_managers_and_viewers_get_no_admin(odense_client, viewer, client, draft):

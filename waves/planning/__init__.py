@@ -48,6 +48,7 @@ from .wording import (
     describe_result,
     describe_run_changes,
     describe_solver_status,
+    explain_for_project_managers,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "describe_result",
     "describe_run_changes",
     "describe_solver_status",
+    "explain_for_project_managers",
     "freshness",
     "gather_inputs",
     "latest_plan",

@@ -72,7 +72,8 @@ def test_no_answers_no_wish_and_no_figures():
     ).reasons
     assert said == [
         "Kommunen har ikke ønsket en bestemt bølge i spørgeskemaet.",
-        "Kommunen har ikke indsendt spørgeskemaet om parathed, så intet rykker den frem.",
+        "Da planen blev lavet, havde kommunen ikke indsendt spørgeskemaet om parathed, så "
+        "parathed trak den ikke frem.",
     ]
 
 

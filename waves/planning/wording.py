@@ -325,7 +325,10 @@ def explain_for_project_managers(assignment, *, names, limit_source="", first_wa
     score = assignment.readiness_score
     if score is None:
         reasons.append(
-            _("It has not submitted the readiness questionnaire, so nothing moves it forward.")
+            _(
+                "When the plan was made, it had not submitted the readiness questionnaire, so "
+                "readiness did not pull it forward."
+            )
         )
     else:
         values = {"score": number_format(score, 0)}

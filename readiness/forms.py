@@ -20,6 +20,10 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def _answer_labels(options):
+    return ", ".join(option.localized("label") for option in options)
+
+
 class QuestionnaireForm(forms.Form):
     """All questions of a questionnaire on one form.
 
@@ -49,12 +53,24 @@ class QuestionnaireForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
-            if any(option.asks_for_date for option in question.options.all()):
+            dated = [option for option in question.options.all() if option.asks_for_date]
+            if dated:
                 self.fields[f"{question.key}-date"] = forms.DateField(
                     label=_("Expected in place by"),
-                    help_text=_("Only if the answer is “being established / planned”."),
+                    # The question's own words ("being appointed" for a
+                    # person, "being established" for a budget), so the
+                    # hint and the answer it refers to always match.
+                    help_text=_("Only if the answer is “%(answer)s”.")
+                    % {"answer": _answer_labels(dated)},
                     required=False,
-                    widget=DateInput,
+                    # questionnaire.js shows the date only with these
+                    # answers; without JavaScript the hint says when.
+                    widget=DateInput(
+                        attrs={
+                            "data-shown-with": question.key,
+                            "data-shown-for": " ".join(str(option.pk) for option in dated),
+                        }
+                    ),
                 )
             self.fields[f"{question.key}-comment"] = forms.CharField(
                 label=_("Comment"),
@@ -100,8 +116,12 @@ class QuestionnaireForm(forms.Form):
                 self.add_error(
                     date_name,
                     ValidationError(
-                        _("Give the date by which you expect it to be in place."),
+                        _(
+                            "You answered “%(answer)s”: give the date by which you expect "
+                            "it to be in place."
+                        ),
                         code="date_required",
+                        params={"answer": option.localized("label")},
                     ),
                 )
         return cleaned

@@ -88,7 +88,7 @@ def wave_sheet_title(wave, count):
     return _("Wave %(number)s (%(count)s)") % {"number": wave.number, "count": count}
 
 
-def overview_sheet(plan, waves, assignments, exported_by=None):
+def overview_sheet(plan, waves, assignments, exported_by=None, *, with_scores=True):
     summary = plan.summary or {}
     average = summary.get("average_readiness", {})
     facts = [
@@ -104,10 +104,13 @@ def overview_sheet(plan, waves, assignments, exported_by=None):
         (_("Split neighbour pairs"), len(summary.get("split_pairs", []))),
         (_("Own wishes met"), summary.get("wishes_met")),
         (_("Own wishes given"), summary.get("wishes_total")),
-        (_("Out of date"), _out_of_date(plan)),
+        (_("Out of date"), _out_of_date(plan, with_names=with_scores)),
         (_("Exported"), timezone.now()),
         (_("Exported by"), _person(exported_by)),
     ]
+    if not with_scores:
+        # The project managers' copy: no solver terms (wording.py).
+        facts = [fact for fact in facts if fact[0] != _("Solver")]
     if plan.reason:
         facts.insert(4, (_("Reason or source"), plan.reason))
     counts = {wave.pk: 0 for wave in waves}
@@ -141,8 +144,14 @@ def overview_sheet(plan, waves, assignments, exported_by=None):
     return Sheet(_("Overview"), columns, rows, facts=facts)
 
 
-def _out_of_date(plan):
-    note = planning.describe_changes(planning.freshness(plan, with_names=True))
+def _out_of_date(plan, *, with_names=True):
+    """The coordinators' note on what changed; for the project managers'
+    copy the plain one, which names no municipality's new answers."""
+    state = planning.freshness(plan, with_names=with_names)
+    if with_names:
+        note = planning.describe_changes(state)
+    else:
+        note = planning.describe_for_project_managers(state)
     return note or _("no")
 
 
@@ -303,7 +312,7 @@ def plan_sheets(plan, *, exported_by=None, with_scores=True):
         plan.assignments.for_review().order_by("wave__number", "municipality__short_name")
     )
     sheets = [
-        overview_sheet(plan, waves, assignments, exported_by),
+        overview_sheet(plan, waves, assignments, exported_by, with_scores=with_scores),
         *wave_sheets(waves, assignments, with_scores=with_scores),
     ]
     if with_scores:

@@ -178,10 +178,21 @@ def explanation(request, pk, code):
             }
         )
     inputs = plan.inputs.get("municipalities", {}).get(str(code), {})
+    # Project managers read the reasons in words; the points, the solver and
+    # the what-if costs are the coordinators' and viewers'.
+    plain_reasons = None
+    if not _is_staff(request):
+        plain_reasons = planning.explain_for_project_managers(
+            assignment,
+            names=names,
+            limit_source=inputs.get("limit_source", ""),
+            first_wave=min(waves, default=1),
+        )
     return render(
         request,
         "waves/explanation.html",
         {
+            "plain_reasons": plain_reasons,
             "plan": plan,
             "assignment": assignment,
             "municipality": municipality,

@@ -1,4 +1,10 @@
-"""A project manager's readiness journey in a real browser (no JavaScript needed)."""
+"""A project manager's readiness journey in a real browser.
+
+The pages work without JavaScript; questionnaire.js only hides the dates that
+do not apply and moves to the error summary.
+"""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +16,20 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _static_files_by_name(settings):
+    """Serve the static files, questionnaire.js included, to the browser.
+
+    pytest-django's live server answers /static/ through the staticfiles
+    finders, which know none of the manifest storage's hashed names: every
+    script and style sheet would be a 404. Unhashed names are found.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -34,10 +54,17 @@ def test_draft_leave_return_fix_error_submit_and_see_the_score(
     assert page.url.endswith("/parathed/461/")
     assert_accessible()
 
+    # An expected date only once "planned" is chosen: until then it takes
+    # no tab stop.
+    budget = question(page, "eoj_budget")
+    budget_date = budget.get_by_label("Forventes på plads senest")
+    expect(budget_date).to_be_hidden()
+    expect(page.locator("#id_project_manager-date_helptext")).to_be_hidden()
+
     # A partial draft: two of five questions, one of them "planned" with its date.
     question(page, "project_manager").get_by_label("Ja", exact=True).check()
-    budget = question(page, "eoj_budget")
     budget.get_by_label("Under etablering / planlagt").check()
+    expect(budget_date).to_be_visible()
     budget.get_by_label("Forventes på plads senest").fill("2014-03-01")
     budget.get_by_label("Kommentar").fill("Budgettet behandles i byrådet i januar.")
     page.get_by_role("button", name="Gem kladde").click()
@@ -59,7 +86,9 @@ def test_draft_leave_return_fix_error_submit_and_see_the_score(
     question(page, "wish").get_by_label("3. kvartal 2014 (bølge 2)").check()
     page.get_by_role("button", name="Indsend").click()
     summary = page.locator("#error-summary")
-    assert summary.is_visible()
+    # The title says it first, and the summary has the focus (DKFDS, GOV.UK).
+    expect(page).to_have_title(re.compile(r"^Fejl: "))
+    expect(summary).to_be_focused()
     expect(summary).to_contain_text("Signatur Central")
     error = question(page, "signature_central").locator(".form-error-message")
     expect(error).to_contain_text("Vælg et svar, før du indsender.")
@@ -88,6 +117,20 @@ def test_draft_leave_return_fix_error_submit_and_see_the_score(
     page.goto(f"{live_server.url}/kommuner/461/")
     panel = page.locator(".readiness-panel").inner_text()
     assert "Indsendt" in panel and "85,0" in panel and "Afventer gennemgang" in panel
+
+
+def test_without_javascript_every_date_shows_with_its_hint(browser, live_server, project_manager):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/konto/login/")
+    page.get_by_label("Brugernavn").fill("pl-461")
+    page.get_by_label("Adgangskode").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    page.goto(f"{live_server.url}/parathed/461/")
+    manager = question(page, "project_manager")
+    expect(manager.get_by_label("Forventes på plads senest")).to_be_visible()
+    expect(manager).to_contain_text("Kun hvis svaret er “Under udpegning / planlagt”.")
+    context.close()
 
 
 def test_coordinator_overview_review_and_history_are_accessible(

@@ -83,7 +83,10 @@ def test_project_manager_sees_the_wave_and_why(page, live_server, login, assert_
     expect(page.locator("main")).to_contain_text("Hvorfor denne bølge?")
     assert_accessible()
     page.get_by_role("link", name="Hvorfor denne bølge?").click()
-    expect(page.locator("main")).to_contain_text("Point pr. kriterium")
+    # The reasons in words; the points per criterion are the coordinators'.
+    expect(page.locator("main")).to_contain_text("Odense er i bølge")
+    expect(page.locator("main")).to_contain_text("fordi:")
+    expect(page.locator("main")).not_to_contain_text("Point pr. kriterium")
     assert_accessible()
     page.get_by_role("link", name="Bølgeplan", exact=True).first.click()
     assert page.locator("svg.choropleth-svg").count() == 1

@@ -282,6 +282,25 @@ def test_project_managers_get_the_wave_lists_of_the_published_plan(client, pm_od
     assert header == ["Kode", "Kommune", "Region"]
 
 
+def test_project_managers_copy_names_no_new_answers_and_no_solver(client, pm_odense, monkeypatch):
+    from waves.planning.inputs import Freshness
+
+    plan = copy_plan(
+        draft_2013(), status=WavePlan.Status.PUBLISHED, name="", published_at=timezone.now()
+    )
+    changed = Freshness(changed=("readiness",), changed_answers=("Aarhus",))
+    monkeypatch.setattr(exports.planning, "freshness", lambda *args, **kwargs: changed)
+    client.force_login(pm_odense)
+    response = client.get(reverse("waves:plan-export", args=[plan.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    facts = {r[0]: r[1] for r in workbook["Oversigt"].iter_rows(values_only=True) if r and r[0]}
+    assert "Aarhus" not in facts["Forældet"]
+    assert "koordinatorerne forbereder en ny plan" in facts["Forældet"]
+    assert "Beregning" not in facts
+    # The coordinators' copy says who changed what.
+    assert "Aarhus" in dict(exports.overview_sheet(plan, [], []).facts)["Forældet"]
+
+
 def test_changes_sheet_names_the_plan_compared_with(db):
     earlier = copy_plan(
         draft_2013(),

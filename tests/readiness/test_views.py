@@ -81,6 +81,83 @@ def test_planned_without_a_date_is_an_error_at_the_date(odense_client, questions
     assert list(response.context["form"].errors) == ["eoj_budget-date"]
 
 
+# The questionnaire's form as the DKFDS pattern asks: the hint and error of
+# each expected date name the question's own "planned" answer, a failed
+# submit says so in the title, every inline error is tied to its field, and
+# the date is one native date field.
+
+
+def test_the_date_hint_names_the_questions_own_planned_answer(odense_client, questions):
+    response = odense_client.get(FORM)
+    form = response.context["form"]
+    assert form["project_manager-date"].help_text == (
+        "Kun hvis svaret er “Under udpegning / planlagt”."
+    )
+    assert form["eoj_budget-date"].help_text == (
+        "Kun hvis svaret er “Under etablering / planlagt”."
+    )
+
+
+def test_a_missing_date_error_names_the_answer_given(odense_client, questions):
+    data = form_data(questions, action="submit", **{**COMPLETE, "project_manager": "planned"})
+    response = odense_client.post(FORM, data)
+    assert response.context["form"].errors == {
+        "project_manager-date": [
+            "Du har svaret “Under udpegning / planlagt”: angiv den dato, hvor I forventer, "
+            "at det er på plads."
+        ]
+    }
+
+
+def test_a_failed_submit_says_error_first_in_the_title(odense_client, questions):
+    incomplete = {k: v for k, v in COMPLETE.items() if k != "signature_central"}
+    response = odense_client.post(FORM, form_data(questions, action="submit", **incomplete))
+    assertContains(response, "<title>Fejl: Spørgeskema om parathed", html=False)
+    assertNotContains(odense_client.get(FORM), "<title>Fejl:", html=False)
+
+
+def test_each_inline_error_is_tied_to_its_field(odense_client, questions):
+    data = form_data(questions, action="submit", **{**COMPLETE, "project_manager": "planned"})
+    data.pop("signature_central")
+    data["wish-comment"] = "x" * 2001
+    response = odense_client.post(FORM, data)
+    # The radio group: its fieldset names the hint and the error.
+    assertContains(
+        response,
+        'aria-describedby="id_signature_central_helptext id_signature_central_error"',
+        html=False,
+    )
+    assertContains(response, 'id="id_signature_central_error"', count=1, html=False)
+    # The date and the comment: the field itself names its hint and error.
+    for name in ("project_manager-date", "wish-comment"):
+        assertContains(
+            response, f'aria-describedby="id_{name}_helptext id_{name}_error"', html=False
+        )
+        assertContains(response, f'id="id_{name}_helptext"', count=1, html=False)
+        assertContains(response, f'id="id_{name}_error"', count=1, html=False)
+
+
+def test_the_expected_date_is_one_native_date_field_in_iso_format(odense_client, questions):
+    odense_client.post(FORM, form_data(questions, **COMPLETE))
+    response = odense_client.get(FORM)
+    assertContains(response, 'type="date"', count=4, html=False)
+    assertContains(
+        response, 'type="date" name="eoj_budget-date" value="2014-03-01"', count=1, html=False
+    )
+
+
+def test_the_date_field_says_which_answer_shows_it(odense_client, questions):
+    # questionnaire.js hides the date unless this answer is chosen; without
+    # JavaScript the field and its hint stay.
+    planned = questions["eoj_budget"].options.get(key="planned")
+    response = odense_client.get(FORM)
+    assertContains(
+        response, f'data-shown-with="eoj_budget" data-shown-for="{planned.pk}"', html=False
+    )
+    assertContains(response, "readiness/questionnaire", html=False)
+    assertNotContains(response, "<script>", html=False)
+
+
 def test_submit_redirects_to_the_score(odense_client, questions):
     response = odense_client.post(FORM, form_data(questions, action="submit", **COMPLETE))
     assertRedirects(response, "/parathed/461/svar/")

@@ -47,12 +47,50 @@ def test_project_manager_gets_no_comparison(odense_client, published):
     assert odense_client.get("/boelger/sammenlign/").status_code == 403
 
 
-def test_explanation_of_own_municipality(odense_client, published):
+def test_explanation_of_own_municipality_is_in_plain_words(odense_client, published):
+    assignment = published.assignments.get(municipality_id=461)
     response = odense_client.get(f"/boelger/planer/{published.pk}/kommuner/461/")
     assertContains(response, "Odense Kommune")
+    assertContains(response, f"Odense er i bølge {assignment.wave.number}, fordi:")
+    assertContains(response, "Kommunens parathed er")
+    assertContains(response, "Demoleverandør B")
+    # The solver's terms and figures are the coordinators'.
+    for jargon in ("Point pr. kriterium", "Hvad en flytning ville koste", "løseren", "optimal"):
+        assertNotContains(response, jargon)
+
+
+def test_explanation_keeps_the_figures_for_coordinators_and_viewers(viewer_client, published):
+    response = viewer_client.get(f"/boelger/planer/{published.pk}/kommuner/461/")
     assertContains(response, "Point pr. kriterium")
     assertContains(response, "Hvad en flytning ville koste")
-    assertContains(response, "Demoleverandør B")
+    assertNotContains(response, "Odense er i bølge")
+
+
+def test_project_manager_sees_no_objective_or_solver_status(odense_client, published):
+    response = odense_client.get("/boelger/")
+    assertNotContains(response, "lavere er bedre")
+    assertNotContains(response, published.get_solver_status_display())
+
+
+def test_viewer_sees_the_objective_and_solver_status(viewer_client, published):
+    response = viewer_client.get(f"/boelger/planer/{published.pk}/")
+    assertContains(response, "point (lavere er bedre)")
+    assertContains(response, published.get_solver_status_display())
+
+
+def test_an_out_of_date_plan_is_said_plainly_to_a_project_manager(
+    odense_client, published, monkeypatch
+):
+    from waves.planning import inputs
+
+    class OutOfDate:
+        is_out_of_date, unknown, changed, changed_answers = True, False, ["adoption"], []
+
+    monkeypatch.setattr(inputs, "freshness", lambda *args, **kwargs: OutOfDate())
+    for url in ("/boelger/", f"/boelger/planer/{published.pk}/kommuner/461/", "/kommuner/461/"):
+        response = odense_client.get(url)
+        assertContains(response, "koordinatorerne forbereder en ny plan")
+        assertNotContains(response, "orældet")
 
 
 def test_explanation_of_another_municipality_is_hidden_from_a_project_manager(
@@ -66,6 +104,9 @@ def test_start_page_panel_shows_the_published_wave_and_dates(odense_client, publ
     response = odense_client.get("/kommuner/461/")
     assertContains(response, wave.name)
     assertContains(response, "Hvorfor denne bølge?")
+    # The reasons in words on the start page itself.
+    assertContains(response, f"Odense er i bølge {wave.number}, fordi:")
+    assertContains(response, "Kommunens parathed er")
 
 
 def test_start_page_panel_without_a_published_plan(odense_client, draft):

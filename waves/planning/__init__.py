@@ -45,9 +45,11 @@ from .wording import (
     annotate_freshness,
     describe_changes,
     describe_conflicts,
+    describe_for_project_managers,
     describe_result,
     describe_run_changes,
     describe_solver_status,
+    explain_for_project_managers,
 )
 
 __all__ = [
@@ -61,9 +63,11 @@ __all__ = [
     "dead_after",
     "describe_changes",
     "describe_conflicts",
+    "describe_for_project_managers",
     "describe_result",
     "describe_run_changes",
     "describe_solver_status",
+    "explain_for_project_managers",
     "freshness",
     "gather_inputs",
     "latest_plan",

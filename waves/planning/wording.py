@@ -1,9 +1,15 @@
-"""How the planning tells coordinators what happened, in their words.
+"""How the planning tells people what happened, in their words.
 
 Plans and runs store facts (conflicts as data, the input groups that
-changed); the sentences are composed here when a page is rendered, so a
-Danish reader and an English reader each get their own language.
+changed, each municipality's explanation); the sentences are composed here
+when a page is rendered, so a Danish reader and an English reader each get
+their own language. Coordinators and viewers read the solver's terms and
+figures; project managers read the same facts in plain words
+(`explain_for_project_managers`), without points, objectives or solver
+status.
 """
+
+from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -211,9 +217,10 @@ def describe_for_project_managers(freshness):
 
 
 def annotate_freshness(plans, *, staff):
-    """Give each plan `is_out_of_date` and `freshness_note` for the pages:
-    the coordinator's sentence for staff, the plain one for project
-    managers. Today's inputs are gathered once for all of them."""
+    """Give each plan `is_out_of_date`, `freshness_note` and
+    `freshness_badge` for the pages: the coordinator's words for staff, the
+    plain ones for project managers. Today's inputs are gathered once for
+    all of them."""
     from .inputs import CurrentInputs, freshness
 
     current = CurrentInputs()
@@ -223,4 +230,161 @@ def annotate_freshness(plans, *, staff):
         plan.freshness_note = (
             describe_changes(state) if staff else describe_for_project_managers(state)
         )
+        plan.freshness_badge = _("out of date") if staff else _("new plan being prepared")
     return plans
+
+
+# Readiness scores (0–100) from which a project manager reads "high" and
+# below which "low"; between the two, "middling".
+HIGH_READINESS = 70
+LOW_READINESS = 40
+
+
+@dataclass
+class WaveReasons:
+    """Why a municipality is in its wave, as a project manager reads it."""
+
+    headline: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def _joined(names):
+    names = [str(name) for name in names]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def explain_for_project_managers(assignment, *, names, limit_source="", first_wave=1):
+    """The reasons for `assignment`'s wave in plain words: pin, vendor,
+    own wish, readiness, neighbours, GP and hospital adoption.
+
+    `names` maps neighbour codes to their names; `limit_source` is the
+    vendor limit's source in the plan's inputs ("agreement" says the
+    vendor agreed it with the municipality). No points, no solver: the
+    same facts the coordinators see as figures, said as reasons.
+    """
+    data = assignment.explanation or {}
+    number = assignment.wave.number
+    result = WaveReasons(
+        _("%(name)s is in wave %(number)s because:")
+        % {"name": assignment.municipality.short_name, "number": number}
+    )
+    reasons = result.reasons
+    if assignment.moved_by_hand:
+        reasons.append(_("KL and MedCom moved it to this wave after the plan was computed."))
+    elif assignment.is_pinned:
+        if assignment.pin_reason:
+            reasons.append(
+                _("KL and MedCom placed it in this wave: %(reason)s")
+                % {"reason": assignment.pin_reason}
+            )
+        else:
+            reasons.append(_("KL and MedCom placed it in this wave."))
+    earliest = assignment.earliest_wave
+    vendor = assignment.vendor_name or _("its EOJ vendor")
+    if earliest is not None and earliest > first_wave:
+        if limit_source == "agreement":
+            text = _(
+                "Its EOJ vendor %(vendor)s has agreed with the municipality to support FMK "
+                "from wave %(wave)s."
+            )
+        else:
+            text = _(
+                "Its EOJ vendor %(vendor)s can support FMK from wave %(wave)s at the earliest."
+            )
+        reasons.append(text % {"vendor": vendor, "wave": earliest})
+    elif limit_source == "overridden":
+        reasons.append(
+            _("KL and MedCom have lifted the earliest wave of its EOJ vendor %(vendor)s.")
+            % {"vendor": vendor}
+        )
+    elif assignment.vendor_name:
+        reasons.append(
+            _("Its EOJ vendor %(vendor)s can support FMK from the first wave.")
+            % {"vendor": vendor}
+        )
+    wish = assignment.wish_wave
+    if wish is None:
+        reasons.append(_("It gave no wish for a wave in the questionnaire."))
+    elif wish == number:
+        reasons.append(_("It wished for wave %(wave)s itself.") % {"wave": wish})
+    elif earliest is not None and wish < earliest:
+        reasons.append(
+            _("It wished for wave %(wave)s, but its EOJ vendor cannot support it that early.")
+            % {"wave": wish}
+        )
+    else:
+        reasons.append(
+            _(
+                "It wished for wave %(wave)s. The wish counts, but so do readiness, the "
+                "neighbours and the room in each wave."
+            )
+            % {"wave": wish}
+        )
+    score = assignment.readiness_score
+    if score is None:
+        reasons.append(
+            _(
+                "When the plan was made, it had not submitted the readiness questionnaire, so "
+                "readiness did not pull it forward."
+            )
+        )
+    else:
+        values = {"score": number_format(score, 0)}
+        if score >= HIGH_READINESS:
+            text = _(
+                "Its readiness is high (%(score)s of 100 points); the readiest municipalities "
+                "start first."
+            )
+        elif score < LOW_READINESS:
+            text = _(
+                "Its readiness is low (%(score)s of 100 points); the readiest municipalities "
+                "start first."
+            )
+        else:
+            text = _(
+                "Its readiness is middling (%(score)s of 100 points); the readiest "
+                "municipalities start first."
+            )
+        reasons.append(text % values)
+    same = [names.get(code, code) for code in data.get("neighbours_same", [])]
+    other = [names.get(code, code) for code in data.get("neighbours_other", [])]
+    if same:
+        reasons.append(
+            ngettext(
+                "Its neighbour %(names)s is in the same wave, so you can work together.",
+                "Its neighbours %(names)s are in the same wave, so you can work together.",
+                len(same),
+            )
+            % {"names": _joined(same)}
+        )
+    if other:
+        reasons.append(
+            ngettext(
+                "Its neighbour %(names)s is in another wave.",
+                "Its neighbours %(names)s are in other waves.",
+                len(other),
+            )
+            % {"names": _joined(other)}
+        )
+    adoption = []
+    if assignment.gp_adoption is not None:
+        adoption.append(
+            _("%(share)s %% of the GPs in the municipality use FMK.")
+            % {"share": number_format(assignment.gp_adoption, 0)}
+        )
+    if assignment.hospital_adoption is not None:
+        adoption.append(
+            _("The hospitals in %(region)s: %(share)s %% use FMK.")
+            % {
+                "region": assignment.municipality.region,
+                "share": number_format(assignment.hospital_adoption, 0),
+            }
+        )
+    if adoption:
+        adoption.append(
+            _("The more GPs and hospitals already use FMK, the earlier a municipality can start.")
+        )
+        reasons.append(" ".join(adoption))
+    return result

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipalities.admin_mixins import ReadOnlyAdminMixin
+from municipalities.admin_mixins import LabelledListEditableMixin, ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -136,7 +136,7 @@ class PhaseAdmin(FrozenMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Precondition)
-class PreconditionAdmin(SimpleHistoryAdmin):
+class PreconditionAdmin(LabelledListEditableMixin, SimpleHistoryAdmin):
     list_display = ["title", "status", "owner", "expected_on", "met_on"]
     list_editable = ["status", "owner", "expected_on", "met_on"]
     list_filter = ["status"]
@@ -144,7 +144,7 @@ class PreconditionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgrammePeriod)
-class ProgrammePeriodAdmin(SimpleHistoryAdmin):
+class ProgrammePeriodAdmin(LabelledListEditableMixin, SimpleHistoryAdmin):
     list_display = ["name", "starts_on", "ends_on", "milestone", "order"]
     list_editable = ["starts_on", "ends_on", "order"]
 

@@ -2,6 +2,8 @@
 
 from django.contrib.admin.utils import unquote
 from django.http import Http404
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -57,3 +59,26 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryContextHelper(self.model, historical_record)
+
+
+class LabelledListEditableMixin:
+    """Each input of a changelist's `list_editable` columns named by its
+    column and row ("Capacity, Bølge 1"), as a screen reader needs it: the
+    column header alone names none of them."""
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset_class = super().get_changelist_formset(request, **kwargs)
+
+        class LabelledFormSet(formset_class):
+            def _construct_form(self, i, **kwargs):
+                form = super()._construct_form(i, **kwargs)
+                for name in self.labelled_fields:
+                    field = form.fields[name]
+                    field.widget.attrs["aria-label"] = _("%(column)s, %(row)s") % {
+                        "column": capfirst(field.label),
+                        "row": form.instance,
+                    }
+                return form
+
+        LabelledFormSet.labelled_fields = list(self.list_editable)
+        return LabelledFormSet

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipalities.admin_mixins import ReadOnlyAdminMixin
+from municipalities.admin_mixins import LabelledListEditableMixin, ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -163,7 +163,7 @@ class PhaseAdmin(FrozenMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Precondition)
-class PreconditionAdmin(SimpleHistoryAdmin):
+class PreconditionAdmin(LabelledListEditableMixin, SimpleHistoryAdmin):
     list_display = ["title", "status", "owner", "expected_on", "met_on"]
     list_editable = ["status", "owner", "expected_on", "met_on"]
     list_filter = ["status"]
@@ -171,7 +171,7 @@ class PreconditionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgrammePeriod)
-class ProgrammePeriodAdmin(SimpleHistoryAdmin):
+class ProgrammePeriodAdmin(LabelledListEditableMixin, SimpleHistoryAdmin):
     list_display = ["name", "starts_on", "ends_on", "milestone", "order"]
     list_editable = ["starts_on", "ends_on", "order"]
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fmkrollout.text_limits import limit_help_text, with_limit
-from municipalities.admin_mixins import HistoryAdmin, object_or_404
+from municipalities.admin_mixins import HistoryAdmin, LabelledListEditableMixin, object_or_404
 from municipalities.models import Municipality
 
 from . import planning, services
@@ -111,7 +111,7 @@ class WaveChangelistForm(forms.ModelForm):
 
 
 @admin.register(Wave)
-class WaveAdmin(HistoryAdmin):
+class WaveAdmin(LabelledListEditableMixin, HistoryAdmin):
     form = WaveForm
     list_display = ["number", "name", "name_en", "starts_on", "ends_on", "capacity"]
     list_editable = ["capacity"]

@@ -258,8 +258,10 @@ def _same_origin_path(base, href):
     return parts.path + (f"?{query}" if query else "")
 
 
-def crawl(client, start_paths):
-    """Visit the same-origin links from `start_paths`; the pages and errors."""
+def crawl(client, start_paths, per_pattern=PER_PATTERN, per_admin_pattern=PER_ADMIN_PATTERN):
+    """Visit the same-origin links from `start_paths`, at most `per_pattern`
+    URLs per URL pattern (`per_admin_pattern` in the admin); the pages and
+    errors."""
     seen_per_pattern = defaultdict(int)
     queued = set()
     queue = deque()
@@ -290,7 +292,7 @@ def crawl(client, start_paths):
             if any(part in target for part in SKIPPED_PATH_PARTS):
                 continue
             pattern = _pattern_of(urlsplit(target).path)
-            limit = PER_ADMIN_PATTERN if target.startswith("/admin/") else PER_PATTERN
+            limit = per_admin_pattern if target.startswith("/admin/") else per_pattern
             if pattern is None or seen_per_pattern[pattern] >= limit:
                 continue
             seen_per_pattern[pattern] += 1

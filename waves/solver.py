@@ -1,10 +1,10 @@
 """The wave solver: which municipality implements FMK in which wave, and why.
 
-Pure Python on top of HiGHS (through `scipy.optimize.milp`): a
-`PlanningProblem` goes in, a `PlanResult` with an explanation for every
-municipality comes out. This module must never import Django, read settings
-or the clock, so every rule is testable in milliseconds and the same input
-always gives the same plan.
+Pure Python on top of HiGHS (through highspy): a `PlanningProblem` goes in,
+a `PlanResult` with an explanation for every municipality comes out. This
+module must never import Django or read settings, so every rule is testable
+in milliseconds; the clock is read only for the time limit, so the same
+input gives the same plan whenever it is proven optimal.
 
 The model (one binary x[m, w] per municipality and wave):
 
@@ -28,10 +28,29 @@ Missing figures are explicit, never zero by accident:
   pulls it earlier nor later than the typical municipality.
 
 Split pairs use the linear formulation split[p] >= x[a, w] - x[b, w] for
-every pair and wave, which HiGHS proves optimal on the real map in about a
-second (CP-SAT with implications could not close the bound). Waves that are
-truly interchangeable (same capacity and identical costs and bounds) get
-symmetry-breaking bounds.
+every pair and wave, which HiGHS proves optimal on the real map with varied
+inputs in a fraction of a second. Waves that are truly interchangeable
+(same capacity and identical costs and bounds) get symmetry-breaking
+bounds; waves told apart by only a few municipalities' costs get one
+symmetry row each (`_swap_rows`).
+
+Near-identical inputs (early in a rollout, when most municipalities have
+not answered) are the hard case: the LP relaxation can spread every
+municipality evenly over the waves and split no pair, so the bound starts
+at the few costs that differ and HiGHS closes it slowly (the optimum of the
+real map with only Odense answered, 11 split pairs, took over a minute to
+prove), while its own heuristics find plans with 45 split pairs within 5 s.
+So the solve runs HiGHS alone for a tenth of the time limit (enough for
+varied inputs), and only if that proves nothing, a deterministic local
+search (`waves.local_search`, from the caller's starting plan, the
+published plan and a plan grown region by region) gives HiGHS a good first
+plan for the rest of the time. A plan not proven optimal by the time limit
+is "feasible" with the gap between its objective and HiGHS's proven lower
+bound, which the pages state. Tried and not better on this case: the
+"prefix" formulation over cumulative wave binaries (the same zero LP bound
+for splits), CP-SAT (bound 4.0 of 29.5 after 30 s, and ortools and highspy
+cannot be loaded in one process), and before that total variation and
+triangle cuts.
 """
 
 from __future__ import annotations

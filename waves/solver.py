@@ -40,8 +40,8 @@ municipality evenly over the waves and split no pair, so the bound starts
 at the few costs that differ and HiGHS closes it slowly (the optimum of the
 real map with only Odense answered, 11 split pairs, took over a minute to
 prove), while its own heuristics find plans with 45 split pairs within 5 s.
-So the solve runs HiGHS alone for a tenth of the time limit (enough for
-varied inputs), and only if that proves nothing, a deterministic local
+So the solve runs HiGHS alone for a quarter of a second (enough for
+varied inputs at 98), and only if that proves nothing, a deterministic local
 search (`waves.local_search`, from the caller's starting plan, the
 published plan and a plan grown region by region) gives HiGHS a good first
 plan for the rest of the time. A plan not proven optimal by the time limit
@@ -68,9 +68,13 @@ from . import local_search
 
 # The local search that gives HiGHS its first plan (`_starting_plan`): a
 # fixed amount of work, never a time, so the same problem always starts from
-# the same plan. About 0.3 s of one core at 98 municipalities.
+# the same plan. About 0.5 s of one core at 98 municipalities, 2 s at 5,000.
+# HiGHS alone first, for at most this many seconds (and a twentieth of the
+# time limit): the local search and a second start only when that is not
+# enough.
+FIRST_LOOK = 0.25
 SEARCH_CHAINS = 4
-SEARCH_STEPS = 50_000
+SEARCH_STEPS = 35_000
 SEARCH_STEPS_PER_MUNICIPALITY = 500
 
 CRITERIA = ("readiness", "wish", "gp_adoption", "hospital_adoption", "split", "stability")
@@ -571,11 +575,11 @@ def solve(problem):
         return np.inf if plan is None else costs.objective(_plan(costs, plan))
 
     # First HiGHS alone, briefly: varied inputs are proven optimal in a
-    # fraction of a second. Only if that is not enough, the local search
-    # finds a plan (from the current draft, the published plan and a plan
+    # fraction of a second (the demo inputs in 0.05 s). Only if that is not
+    # enough, the local search finds a plan (from the current draft, the published plan and a plan
     # grown region by region), and HiGHS starts again from the better of
     # the two with the rest of the time limit.
-    optimal, chosen, bound, mip_gap = run_highs(min(max(0.1 * problem.time_limit, 0.2), 1.0))
+    optimal, chosen, bound, mip_gap = run_highs(min(0.05 * problem.time_limit, FIRST_LOOK))
     if not optimal:
         searched = _starting_plan(costs, lower, upper, swap_rows)
         if value_of(searched) < value_of(chosen) - 1e-9:

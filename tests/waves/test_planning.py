@@ -312,3 +312,22 @@ def test_the_2013_draft_is_historical_and_complete():
     assert plan.assignments.get(municipality__short_name="Læsø").wave.number == 1
     assert plan.assignments.get(municipality_id=400).wave.number == 2  # Bornholm
     assert not plan.is_publishable
+
+
+def test_a_recomputation_starts_from_the_newest_plan(draft, monkeypatch):
+    from waves import solver
+
+    seen = []
+    real_solve = solver.solve
+
+    def spy(problem):
+        seen.append(problem)
+        return real_solve(problem)
+
+    monkeypatch.setattr(planning.runs.solver, "solve", spy)
+    Pin.objects.create(municipality_id=147, wave_id=Wave.objects.get(number=2).pk, reason="y")
+    run = recompute()
+    assert run.status == PlanRun.Status.SUCCEEDED
+    assert dict(seen[-1].start) == waves_of(draft)
+    # The start is not an input: it is in no fingerprint and not stored.
+    assert "start" not in run.plan.inputs

@@ -135,7 +135,7 @@ def test_coordinator_overview_review_and_history_are_accessible(
 
 @pytest.mark.parametrize("query", ["", "?columns=all"])
 def test_the_overview_fits_the_main_column_at_1280_px(
-    page, live_server, login, project_manager, query
+    page, live_server, login, project_manager, styled, query
 ):
     from municipalities.models import Municipality
     from readiness.models import Questionnaire
@@ -160,6 +160,7 @@ def test_the_overview_fits_the_main_column_at_1280_px(
     login("koordinator")
     page.goto(f"{live_server.url}/parathed/{query}")
     expect(page.locator("main tbody tr")).to_have_count(98)
+    assert page.evaluate("() => document.styleSheets[0].cssRules.length") > 0
     widths = page.evaluate(
         """() => ({
             table: document.querySelector('main table').scrollWidth,

@@ -96,3 +96,17 @@ def assert_accessible(page):
         assert not violations, f"axe-core on {page.url}:\n" + "\n".join(violations)
 
     return _check
+
+
+@pytest.fixture
+def styled(settings):
+    """Pages with their style sheets, for tests that measure the layout.
+
+    The live server serves static files from the apps (as runserver does),
+    by their plain names; the hashed names of the manifest storage are
+    only in the collected files, so without this the pages have no CSS.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -41,7 +41,7 @@ def governance_data(reference_data):
 
 
 def test_from_the_overview_to_a_forum_and_to_the_roadmap(
-    page, live_server, login, assert_accessible, governance_data
+    page, live_server, login, assert_accessible, governance_data, styled
 ):
     login("pl-461")
     page.goto(f"{live_server.url}/styring/")
@@ -62,6 +62,11 @@ def test_from_the_overview_to_a_forum_and_to_the_roadmap(
     expect(page.locator("h1")).to_have_text("FMK-roadmap")
     link = page.get_by_role("link", name="Samlet visning af dosisdispensering")
     assert link.is_visible()
+    # The quarters are cards: their text keeps clear of the border.
+    padding = page.locator(".roadmap-quarter").first.evaluate(
+        "card => [getComputedStyle(card).paddingLeft, getComputedStyle(card).paddingTop]"
+    )
+    assert padding == ["16px", "12px"]
     assert_accessible()
 
     link.click()

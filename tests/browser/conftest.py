@@ -98,13 +98,15 @@ def assert_accessible(page):
     return _check
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def styled(settings):
-    """Pages with their style sheets, for tests that measure the layout.
+    """Every browser test sees the pages with their style sheets and
+    scripts, as users do (and axe-core checks contrast on them).
 
     The live server serves static files from the apps (as runserver does),
     by their plain names; the hashed names of the manifest storage are
-    only in the collected files, so without this the pages have no CSS.
+    only in the collected files, so without this every style sheet and
+    script would be a 404.
     """
     settings.STORAGES = {
         **settings.STORAGES,

@@ -41,7 +41,7 @@ def governance_data(reference_data):
 
 
 def test_from_the_overview_to_a_forum_and_to_the_roadmap(
-    page, live_server, login, assert_accessible, governance_data, styled
+    page, live_server, login, assert_accessible, governance_data
 ):
     login("pl-461")
     page.goto(f"{live_server.url}/styring/")

@@ -18,20 +18,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _static_files_by_name(settings):
-    """Serve the static files, questionnaire.js included, to the browser.
-
-    pytest-django's live server answers /static/ through the staticfiles
-    finders, which know none of the manifest storage's hashed names: every
-    script and style sheet would be a 404. Unhashed names are found.
-    """
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def project_manager(reference_data):
     return make_user("pl-461", Role.PROJECT_MANAGER, [461], first_name="Pia", last_name="Lund")
@@ -178,7 +164,7 @@ def test_coordinator_overview_review_and_history_are_accessible(
 
 @pytest.mark.parametrize(("query", "width"), [("", 1280), ("?columns=all", 1280), ("", 768)])
 def test_the_overview_fits_the_main_column_at_1280_px(
-    page, live_server, login, project_manager, styled, query, width
+    page, live_server, login, project_manager, query, width
 ):
     from municipalities.models import Municipality
     from readiness.models import Questionnaire

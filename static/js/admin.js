@@ -15,14 +15,16 @@
   }
 
   function nameWidgets(root) {
-    root.querySelectorAll(".select2-selection[role=combobox]:not([aria-label])").forEach(
-      function (box) {
-        var container = box.closest(".select2");
-        var select = container && container.previousElementSibling;
-        var name = labelText(select);
-        if (name) box.setAttribute("aria-label", name);
-      }
-    );
+    root.querySelectorAll(".select2-selection[role=combobox]").forEach(function (box) {
+      var container = box.closest(".select2");
+      var name = labelText(container && container.previousElementSibling);
+      if (!name) return;
+      // The box and the text box select2 renders inside it (again after
+      // each choice).
+      [box].concat(Array.from(box.querySelectorAll("[role=textbox]"))).forEach(function (el) {
+        if (el.getAttribute("aria-label") !== name) el.setAttribute("aria-label", name);
+      });
+    });
     root.querySelectorAll("span.help-tooltip[aria-label]:not([role])").forEach(function (icon) {
       icon.setAttribute("role", "img");
     });

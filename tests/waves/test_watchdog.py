@@ -71,7 +71,7 @@ def test_a_time_out_with_a_plan_keeps_it_with_its_gap(demo_inputs, monkeypatch):
     plan = run.plan
     assert plan.solver_status == WavePlan.SolverStatus.FEASIBLE and plan.is_publishable
     assert plan.assignments.count() == 98
-    assert "højst 4,2 % fra den bedst mulige" in run.message
+    assert "ingen plan kan være mere end 4,2 % bedre" in run.message
 
 
 def test_failed_attempts_do_not_pile_up(draft, monkeypatch):

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 
 from municipalities.models import Municipality, NeighbourPair
 from readiness.selectors import readiness_for_planning
@@ -58,32 +58,66 @@ def solver_gap():
     return float(settings.WAVES_SOLVER_GAP)
 
 
-def _figure(figure):
-    if figure is None:
+# The figure fields the snapshot keeps beside each share (where it came from).
+FIGURE_FIELDS = ("id", "status", "share", "source", "definition", "measured_on")
+
+
+def _figure(row, prefix):
+    """A figure's snapshot entry from a municipality row's `prefix__*` values."""
+    if row[f"{prefix}__id"] is None:
         return {"status": FigureStatus.MISSING.value, "share": None}
     return {
-        "status": figure.status,
-        "share": figure.value,
-        "source": figure.source,
-        "definition": figure.definition,
-        "measured_on": figure.measured_on.isoformat(),
+        "status": row[f"{prefix}__status"],
+        "share": _share(row, prefix),
+        "source": row[f"{prefix}__source"],
+        "definition": row[f"{prefix}__definition"],
+        "measured_on": row[f"{prefix}__measured_on"].isoformat(),
     }
 
 
-def _vendor_limit(link, agreements):
-    """(vendor name, earliest wave, limit source) for a municipality's
+def _share(row, prefix):
+    """The figure's share as the solver reads it: `AdoptionFigure.value`."""
+    share = row[f"{prefix}__share"]
+    if row[f"{prefix}__status"] != FigureStatus.REPORTED or share is None:
+        return None
+    return float(share)
+
+
+def _vendor_limit(row, agreements):
+    """(vendor name, earliest wave, limit source) from a municipality row's
     vendor link; see solver.MunicipalityInput.limit_source."""
-    if link is None:
+    if row["eoj_vendor__id"] is None:
         return "", None, ""
-    plan = getattr(link.vendor, "plan", None)
+    plan = row["eoj_vendor__vendor__plan__id"]
     earliest, source = None, ""
-    if plan is not None and (plan.pk, link.municipality_id) in agreements:
-        earliest, source = agreements[(plan.pk, link.municipality_id)], "agreement"
-    elif plan is not None and plan.earliest_wave is not None:
-        earliest, source = plan.earliest_wave.number, "vendor_plan"
-    if earliest is not None and link.override_limit:
+    if plan is not None and (plan, row["code"]) in agreements:
+        earliest, source = agreements[(plan, row["code"])], "agreement"
+    elif row["eoj_vendor__vendor__plan__earliest_wave__number"] is not None:
+        earliest, source = row["eoj_vendor__vendor__plan__earliest_wave__number"], "vendor_plan"
+    if earliest is not None and row["eoj_vendor__override_limit"]:
         earliest, source = None, "overridden"
-    return link.vendor.name, earliest, source
+    return row["eoj_vendor__vendor__name"], earliest, source
+
+
+def _municipality_rows():
+    """Each municipality with its adoption figures and vendor link, as plain
+    rows: the solver reads a handful of fields of each, and model instances
+    for 5,000 municipalities and their four related objects cost more than
+    the rest of a page (a page asks for today's inputs to tell whether its
+    plan is current)."""
+    figures = [f"gp_adoption__{f}" for f in FIGURE_FIELDS] + [
+        f"region__hospital_adoption__{f}" for f in FIGURE_FIELDS
+    ]
+    return Municipality.objects.order_by("code").values(
+        "code",
+        "short_name",
+        *figures,
+        "eoj_vendor__id",
+        "eoj_vendor__override_limit",
+        "eoj_vendor__vendor__name",
+        "eoj_vendor__vendor__plan__id",
+        "eoj_vendor__vendor__plan__earliest_wave__number",
+    )
 
 
 def gather_inputs(*, scenario=None):
@@ -93,27 +127,30 @@ def gather_inputs(*, scenario=None):
     snapshot carries `fingerprints` (one per input group) and
     `fingerprint` (all groups together).
     """
+    problem, extras, context = gather_problem(scenario=scenario)
+    return problem, snapshot(problem, extras, **context)
+
+
+def gather_problem(*, scenario=None):
+    """The solver's problem, what the snapshot keeps beside each
+    municipality, and the snapshot's other context; without the snapshot
+    itself, which only a saved plan needs."""
     waves = list(Wave.objects.all())
     weights = scenario if scenario is not None else PlanningWeights.current()
     readiness = readiness_for_planning()
-    municipalities = (
-        Municipality.objects.select_related(
-            "region__hospital_adoption",
-            "gp_adoption",
-            "eoj_vendor__vendor__plan__earliest_wave",
-        )
-        .defer("geometry")
-        .order_by("code")
-    )
     agreements = {
-        (a.plan_id, a.municipality_id): a.wave.number
-        for a in VendorAgreement.objects.select_related("wave")
+        (plan, municipality): wave
+        for plan, municipality, wave in VendorAgreement.objects.values_list(
+            "plan_id", "municipality_id", "wave__number"
+        )
     }
     pins = {
-        pin.municipality_id: pin
-        for pin in Pin.objects.filter(Q(scenario=None) | Q(scenario=scenario))
-        .select_related("wave")
-        .order_by("scenario_id")  # NULLs first: a scenario's own pin wins
+        code: (wave, reason)
+        for code, wave, reason in Pin.objects.filter(Q(scenario=None) | Q(scenario=scenario))
+        # The plan's pins first, then the scenario's: a scenario's own pin
+        # wins. (Plain ascending order puts NULLs last on PostgreSQL.)
+        .order_by(F("scenario_id").asc(nulls_first=True))
+        .values_list("municipality_id", "wave__number", "reason")
     }
     published = WavePlan.objects.published().only("pk").first()
     current = {}
@@ -121,36 +158,32 @@ def gather_inputs(*, scenario=None):
         current = dict(published.assignments.values_list("municipality_id", "wave__number"))
 
     items, extras = [], {}
-    for municipality in municipalities:
-        code = municipality.code
+    for row in _municipality_rows():
+        code = row["code"]
         ready = readiness.get(code)
-        gp = getattr(municipality, "gp_adoption", None)
-        hospital = getattr(municipality.region, "hospital_adoption", None)
-        vendor, earliest, limit_source = _vendor_limit(
-            getattr(municipality, "eoj_vendor", None), agreements
-        )
-        pin = pins.get(code)
+        vendor, earliest, limit_source = _vendor_limit(row, agreements)
+        pinned_wave, pin_reason = pins.get(code, (None, ""))
         items.append(
             solver.MunicipalityInput(
                 code=code,
-                name=municipality.short_name,
+                name=row["short_name"],
                 readiness=ready.score if ready else None,
                 wish_wave=ready.wish_wave if ready else None,
-                gp_adoption=gp.value if gp else None,
-                hospital_adoption=hospital.value if hospital else None,
+                gp_adoption=_share(row, "gp_adoption"),
+                hospital_adoption=_share(row, "region__hospital_adoption"),
                 earliest_wave=earliest,
                 limit_source=limit_source,
                 vendor=vendor,
-                pinned_wave=pin.wave.number if pin else None,
+                pinned_wave=pinned_wave,
                 current_wave=current.get(code),
             )
         )
         extras[code] = {
             "readiness_status": ready.status if ready else "not_started",
             "weight_set_version": ready.weight_set_version if ready else None,
-            "gp": _figure(gp),
-            "hospital": _figure(hospital),
-            "pin_reason": pin.reason if pin else "",
+            "gp": _figure(row, "gp_adoption"),
+            "hospital": _figure(row, "region__hospital_adoption"),
+            "pin_reason": pin_reason,
         }
     problem = solver.PlanningProblem(
         waves=tuple(solver.WaveSpec(w.number, w.capacity) for w in waves),
@@ -160,14 +193,12 @@ def gather_inputs(*, scenario=None):
         time_limit=solver_time_limit(),
         mip_rel_gap=solver_gap(),
     )
-    document = snapshot(
-        problem,
-        extras,
-        wave_names={w.number: w.name for w in waves},
-        scenario=scenario.name if scenario else None,
-        published_plan=published.pk if published else None,
-    )
-    return problem, document
+    context = {
+        "wave_names": {w.number: w.name for w in waves},
+        "scenario": scenario.name if scenario else None,
+        "published_plan": published.pk if published else None,
+    }
+    return problem, extras, context
 
 
 def snapshot(problem, extras, *, wave_names, scenario=None, published_plan=None):
@@ -175,7 +206,10 @@ def snapshot(problem, extras, *, wave_names, scenario=None, published_plan=None)
     municipalities = {}
     for item in problem.municipalities:
         extra = extras.get(item.code, {})
-        entry = dataclasses.asdict(item)
+        # Every field is a plain value: a shallow copy is the same as
+        # dataclasses.asdict, without its deep copies (a third of the cost
+        # at 5,000).
+        entry = {name: getattr(item, name) for name in _INPUT_FIELDS}
         entry.update(extra)
         # The keys the review pages and exports read.
         entry["pin"] = (
@@ -201,6 +235,9 @@ def snapshot(problem, extras, *, wave_names, scenario=None, published_plan=None)
         "fingerprints": fingerprints,
         "fingerprint": digest(fingerprints),
     }
+
+
+_INPUT_FIELDS = tuple(f.name for f in dataclasses.fields(solver.MunicipalityInput))
 
 
 def digest(value):
@@ -280,8 +317,9 @@ class Freshness:
 
 
 class CurrentInputs:
-    """Today's inputs, gathered at most once per scenario per use (a page
-    that shows several plans asks once)."""
+    """Today's problem and its fingerprints, gathered at most once per
+    scenario per use (a page that shows several plans asks once). Only the
+    fingerprints are computed, not the snapshot a saved plan stores."""
 
     def __init__(self):
         self._gathered = {}
@@ -289,7 +327,8 @@ class CurrentInputs:
     def get(self, scenario=None):
         key = scenario.pk if scenario is not None else None
         if key not in self._gathered:
-            self._gathered[key] = gather_inputs(scenario=scenario)
+            problem, extras, _context = gather_problem(scenario=scenario)
+            self._gathered[key] = problem, fingerprints_of(problem, extras)
         return self._gathered[key]
 
 
@@ -302,8 +341,7 @@ def freshness(plan, *, current=None, with_names=False):
     if not recorded:
         return Freshness(unknown=True)
     current = current or CurrentInputs()
-    problem, document = current.get(plan.scenario if plan.scenario_id else None)
-    today = document["fingerprints"]
+    problem, today = current.get(plan.scenario if plan.scenario_id else None)
     changed = tuple(g for g in INPUT_GROUPS if recorded.get(g) != today.get(g))
     names = ()
     if with_names and "readiness" in changed:

@@ -48,7 +48,6 @@ class MunicipalityAdmin(admin.ModelAdmin):
         "centroid_lat",
         "area_km2",
     ]
-    exclude = ["geometry"]
     inlines = [MembershipInline]
 
     def get_queryset(self, request):

@@ -63,8 +63,6 @@ class Municipality(models.Model):
     centroid_lon = models.FloatField(_("centroid longitude"))
     centroid_lat = models.FloatField(_("centroid latitude"))
     area_km2 = models.FloatField(_("area (km²)"))
-    # Simplified outline (GeoJSON geometry, WGS84) for drawing the map.
-    geometry = models.JSONField(_("map shape"), default=dict, blank=True)
     neighbours = models.ManyToManyField(
         "self", through="NeighbourPair", symmetrical=False, related_name="+", blank=True
     )
@@ -90,6 +88,33 @@ class Municipality(models.Model):
     def neighbour_codes(self):
         pairs = NeighbourPair.objects.filter(Q(a=self) | Q(b=self)).values_list("a", "b")
         return sorted({b if a == self.code else a for a, b in pairs})
+
+
+class MunicipalityOutline(models.Model):
+    """A municipality's simplified outline (GeoJSON geometry, WGS84) for
+    drawing the map.
+
+    In its own table so that no query of municipalities carries it: at 2 KB
+    to 40 KB a shape, decoding the outlines was most of a page that lists
+    municipalities (and every `select_related` of one), and only the map
+    reads them.
+    """
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="outline",
+        verbose_name=_("municipality"),
+    )
+    geometry = models.JSONField(_("map shape"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("map shape")
+        verbose_name_plural = _("map shapes")
+
+    def __str__(self):
+        return str(self.municipality_id)
 
 
 class NeighbourPair(models.Model):

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .models import Municipality, NeighbourPair, Region
+from .models import Municipality, MunicipalityOutline, NeighbourPair, Region
 
 EXPECTED_REGIONS = 5
 EXPECTED_MUNICIPALITIES = 98
@@ -149,13 +149,22 @@ def load_reference_data(directory=DEFAULT_DIRECTORY):
         changed += created or Region.objects.filter(code=code).exclude(name=name).update(name=name)
 
     existing = {m.code: m for m in Municipality.objects.all()}
+    outlines = dict(MunicipalityOutline.objects.values_list("municipality_id", "geometry"))
     for code, fields in municipalities.items():
+        fields = dict(fields)
+        geometry = fields.pop("geometry")
         current = existing.get(code)
         if current is None:
             Municipality.objects.create(code=code, **fields)
             changed += 1
         elif any(getattr(current, field) != value for field, value in fields.items()):
             Municipality.objects.filter(code=code).update(**fields)
+            changed += 1
+        if code not in outlines:
+            MunicipalityOutline.objects.create(municipality_id=code, geometry=geometry)
+            changed += 1
+        elif outlines[code] != geometry:
+            MunicipalityOutline.objects.filter(municipality_id=code).update(geometry=geometry)
             changed += 1
 
     stored = {(p.a_id, p.b_id): p for p in NeighbourPair.objects.all()}

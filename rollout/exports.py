@@ -45,7 +45,7 @@ def task_rows(today):
             "implementation__municipality", "implementation__wave", "template__phase"
         )
         # Neither the map shapes nor the links go into the workbook.
-        .defer("implementation__municipality__geometry", "template__links")
+        .defer("template__links")
         .order_by(
             "implementation__municipality__short_name",
             "template__phase__number",

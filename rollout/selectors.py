@@ -71,8 +71,6 @@ def implementations_for_table(today):
         Implementation.objects.select_related(
             "municipality__region", "wave", "municipality__eoj_vendor__vendor"
         )
-        # The map shapes are large and never shown in a list.
-        .defer("municipality__geometry")
         .annotate(**_progress_annotations(today))
         .annotate(percent=F("closed") * 100 / NullIf(F("total"), 0))
         .order_by("municipality__short_name")
@@ -187,7 +185,7 @@ def behind_schedule(today, *, overdue_days, limit=25):
         queryset.select_related(
             "implementation__municipality", "implementation__wave", "template__phase"
         )
-        .defer("implementation__municipality__geometry", "template__links")
+        .defer("template__links")
         .order_by("due_on", "implementation__municipality__short_name")[:limit]
     )
     return rows, queryset.count()
@@ -210,7 +208,6 @@ def m1_at_risk(today, limit=25):
         )
         .filter(late__gt=0)
         .select_related("municipality", "wave")
-        .defer("municipality__geometry")
         .order_by("first_due", "municipality__short_name")
     )
     return list(queryset[:limit]), queryset.count()
@@ -219,9 +216,9 @@ def m1_at_risk(today, limit=25):
 def open_sparring_requests(limit=25):
     queryset = SparringRequest.objects.filter(status=SparringRequest.Status.OPEN)
     rows = list(
-        queryset.select_related("implementation__municipality", "requested_by")
-        .defer("implementation__municipality__geometry")
-        .order_by("requested_at")[:limit]
+        queryset.select_related("implementation__municipality", "requested_by").order_by(
+            "requested_at"
+        )[:limit]
     )
     return rows, queryset.count()
 

@@ -460,7 +460,6 @@ def digest_items(*, today, overdue_days):
             Q(status=TaskStatus.BLOCKED) | (Q(due_on__lt=limit) & ~Q(status__in=CLOSED_STATUSES))
         )
         .select_related("implementation__municipality", "implementation__wave", "template")
-        .defer("implementation__municipality__geometry")
         .order_by("implementation__municipality__short_name", "due_on")
     )
 

@@ -522,7 +522,7 @@ def dashboard(request):
             "answer_form": SparringAnswerForm(),
             "escalations": Escalation.objects.select_related(
                 "implementation__municipality", "decision__meeting__forum"
-            ).defer("implementation__municipality__geometry")[:10],
+            )[:10],
             "filter": filterset,
             "table": table,
             "map": the_map,

@@ -481,7 +481,7 @@ class AssignmentAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related(*self.list_select_related)
-            .defer("explanation", "municipality__geometry")
+            .defer("explanation")
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -1,4 +1,4 @@
-"""A server-rendered SVG choropleth of the municipalities, from `Municipality.geometry`.
+"""A server-rendered SVG choropleth of the municipalities, from `MunicipalityOutline.geometry`.
 
 Any page colours the map by a measure of its own (`choropleth`): a value
 per municipality, the categories with their labels and colours (the
@@ -164,7 +164,7 @@ _cache = {}
 def _fingerprint():
     """What identifies the current set of shapes, without loading them."""
     return tuple(
-        Municipality.objects.annotate(size=Length(Cast("geometry", TextField())))
+        Municipality.objects.annotate(size=Length(Cast("outline__geometry", TextField())))
         .order_by("code")
         .values_list("code", "short_name", "size", "centroid_lon", "centroid_lat")
     )
@@ -178,7 +178,7 @@ def projection():
             return _cache[key]
     rows = list(
         Municipality.objects.order_by("code").values_list(
-            "code", "short_name", "geometry", "centroid_lon", "centroid_lat"
+            "code", "short_name", "outline__geometry", "centroid_lon", "centroid_lat"
         )
     )
     result = project(rows)

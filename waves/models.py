@@ -653,10 +653,8 @@ class WavePlan(LocalizedTextMixin, models.Model):
 class AssignmentQuerySet(models.QuerySet):
     def for_review(self):
         """Everything the review pages show, in a fixed number of queries,
-        without the explanation and the map shape, which they do not show."""
-        return self.select_related("municipality__region", "wave").defer(
-            "explanation", "municipality__geometry"
-        )
+        without the explanation, which they do not show."""
+        return self.select_related("municipality__region", "wave").defer("explanation")
 
 
 class Assignment(models.Model):

@@ -53,7 +53,8 @@ def test_neighbour_relation_is_symmetric():
 
 
 def test_every_municipality_has_a_map_shape():
-    assert not Municipality.objects.filter(geometry={}).exists()
+    assert not Municipality.objects.filter(outline__geometry={}).exists()
+    assert not Municipality.objects.filter(outline=None).exists()
 
 
 def test_loading_twice_changes_nothing():

@@ -2,10 +2,12 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from fmkrollout.tables import PortalTable
+
 from .models import Wish
 
 
-class WishTable(tables.Table):
+class WishTable(PortalTable):
     reference = tables.Column(
         verbose_name=_("No."), accessor="pk", order_by=("pk",), attrs={"td": {"class": "nowrap"}}
     )

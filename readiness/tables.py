@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 # (`neutralise` is kept importable from here).
 from fmkrollout.spreadsheets import Properties, table_sheet, write_workbook
 from fmkrollout.spreadsheets import neutralise as neutralise
+from fmkrollout.tables import PortalTable
 
 from .models import ResponseStatus, ReviewStatus
 
@@ -20,7 +21,7 @@ REVIEW_LABELS = dict(ReviewStatus.choices)
 WISH_LABELS = {1: _("Q2 2014"), 2: _("Q3 2014"), 3: _("Q4 2014")}
 
 
-class ReadinessTable(tables.Table):
+class ReadinessTable(PortalTable):
     """One line per municipality.
 
     By default only the columns a coordinator scans by, so that the table

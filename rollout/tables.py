@@ -5,12 +5,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from fmkrollout.tables import PortalTable
+
 from .selectors import phase_names
 
 NUMBER = {"td": {"class": "number"}, "th": {"class": "number"}}
 
 
-class ImplementationTable(tables.Table):
+class ImplementationTable(PortalTable):
     name = tables.Column(
         verbose_name=_("Municipality"),
         accessor="municipality__short_name",

@@ -17,7 +17,7 @@ The page template (`_partials/table.html`) draws the body from
 
 from django.utils.encoding import force_str
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2 import Table
@@ -79,16 +79,18 @@ class _ColumnRenderer:
             attrs = self.bound_column.attrs["td"].as_html()
         else:
             attrs = self.td_attrs
-        return format_html("<td {}>{}</td>", attrs, self._as_text(content))
+        # `attrs` is django-tables2's escaped attribute string.
+        return f"<td {attrs}>{self._as_text(content)}</td>"
 
     def _as_text(self, content):
         # What `{{ cell }}` (or `|localize`, `|unlocalize`) does in the
         # template: local time, localised numbers and dates, escaped.
-        content = template_localtime(content)
-        if self.localize is None:
-            content = localize(content)
-        else:
-            content = localize(content, use_l10n=self.localize)
+        if not isinstance(content, str):
+            content = template_localtime(content)
+            if self.localize is None:
+                content = localize(content)
+            else:
+                content = localize(content, use_l10n=self.localize)
         return conditional_escape(content)
 
 
@@ -112,8 +114,10 @@ class PortalTable(Table):
         """This page's rows as `<tr>` HTML, for `_partials/table.html`."""
         columns = [_ColumnRenderer(self, bound_column) for bound_column in self.columns]
         for row in self.paginated_rows:
-            cells = mark_safe("".join(column.cell(row) for column in columns))
-            yield format_html("<tr {}>{}</tr>", row.attrs.as_html(), cells)
+            cells = "".join(column.cell(row) for column in columns)
+            # Every part is escaped already (django-tables2's attributes, the
+            # cells above).
+            yield mark_safe(f"<tr {row.attrs.as_html()}>{cells}</tr>")
 
     def as_values(self, exclude_columns=None):
         """As django-tables2's `as_values` (a header row, then every row's

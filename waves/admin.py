@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fmkrollout.text_limits import limit_help_text, with_limit
-from municipalities.admin_mixins import HistoryAdmin, LabelledListEditableMixin, object_or_404
+from municipalities.admin_mixins import (
+    HistoryAdmin,
+    LabelledListEditableMixin,
+    QuickActionCheckboxMixin,
+    object_or_404,
+)
 from municipalities.models import Municipality
 
 from . import planning, services
@@ -436,7 +441,7 @@ class PinForm(forms.Form):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(QuickActionCheckboxMixin, admin.ModelAdmin):
     """A plan's municipalities: the coordinators' review and adjusting page."""
 
     list_display = [

@@ -2,6 +2,7 @@
 region code, wave number, phase number."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Decision, Meeting
@@ -12,8 +13,20 @@ from rollout.selectors import DONE_PHASE
 from waves.models import Assignment, WavePlan
 
 
+class CodeFilter(django_filters.NumberFilter):
+    """A whole number such as a code or a wave number; anything else, or one
+    no database column can hold, is a 400 rather than a failed query."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class MunicipalityFilter(django_filters.FilterSet):
-    region = django_filters.NumberFilter(field_name="region", label=_("Region code"))
+    region = CodeFilter(field_name="region", label=_("Region code"))
 
     class Meta:
         model = Municipality
@@ -21,7 +34,7 @@ class MunicipalityFilter(django_filters.FilterSet):
 
 
 class ReadinessFilter(django_filters.FilterSet):
-    region = django_filters.NumberFilter(field_name="region", label=_("Region code"))
+    region = CodeFilter(field_name="region", label=_("Region code"))
     status = django_filters.ChoiceFilter(
         choices=ResponseStatus.choices, label=_("Status"), method="filter_status"
     )
@@ -44,8 +57,8 @@ class WavePlanFilter(django_filters.FilterSet):
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    wave = django_filters.NumberFilter(field_name="wave__number", label=_("Wave number"))
-    region = django_filters.NumberFilter(field_name="municipality__region", label=_("Region code"))
+    wave = CodeFilter(field_name="wave__number", label=_("Wave number"))
+    region = CodeFilter(field_name="municipality__region", label=_("Region code"))
 
     class Meta:
         model = Assignment
@@ -56,11 +69,9 @@ class RolloutFilter(django_filters.FilterSet):
     """As the dashboard's table (rollout.filters): region, wave, phase and
     "has overdue tasks", on `selectors.implementations_for_table`."""
 
-    region = django_filters.NumberFilter(field_name="municipality__region", label=_("Region code"))
-    wave = django_filters.NumberFilter(field_name="wave__number", label=_("Wave number"))
-    phase = django_filters.NumberFilter(
-        method="filter_phase", label=_("Phase number (99: all tasks closed)")
-    )
+    region = CodeFilter(field_name="municipality__region", label=_("Region code"))
+    wave = CodeFilter(field_name="wave__number", label=_("Wave number"))
+    phase = CodeFilter(method="filter_phase", label=_("Phase number (99: all tasks closed)"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("With overdue tasks"))
 
     class Meta:
@@ -92,7 +103,7 @@ class MeetingFilter(django_filters.FilterSet):
 
 class DecisionFilter(django_filters.FilterSet):
     forum = django_filters.CharFilter(field_name="meeting__forum__slug", label=_("Forum key"))
-    meeting = django_filters.NumberFilter(field_name="meeting", label=_("Meeting"))
+    meeting = CodeFilter(field_name="meeting", label=_("Meeting"))
     kind = django_filters.ChoiceFilter(choices=Decision.Kind.choices, label=_("Kind"))
 
     class Meta:

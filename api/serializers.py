@@ -296,8 +296,8 @@ class ForumSerializer(serializers.ModelSerializer):
     short_name = serializers.CharField()
     mandate = serializers.CharField()
     kind_label = serializers.CharField(source="get_kind_display")
-    reports_to = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    escalates_to = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    reports_to = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    escalates_to = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     parties = PartySerializer(many=True)
 
     class Meta:

@@ -7,7 +7,7 @@ wave reasons and gets 404 for another's; viewers and coordinators read all.
 
 import pytest
 
-from .conftest import API
+from .conftest import API, session_client
 from .conftest import token_client as token_client_for
 
 pytestmark = pytest.mark.django_db
@@ -130,4 +130,11 @@ def test_schema_and_documentation_are_open(anonymous, db):
     assert anonymous.get(f"{API}/schema/").status_code == 200
     response = anonymous.get(f"{API}/docs/")
     assert response.status_code == 200
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+
+
+def test_browsable_pages_answer_a_signed_in_browser(api_data, viewer):
+    response = session_client(viewer).get(f"{API}/rollout/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]

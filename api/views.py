@@ -154,14 +154,16 @@ class AssignmentDetail(AssignmentMixin, generics.RetrieveAPIView):
         names = dict(
             Municipality.objects.filter(code__in=neighbours).values_list("code", "short_name")
         )
+        # As the explanation page reads them: the vendor limit's source from
+        # the plan's snapshot (only this municipality's part is kept).
         inputs = WavePlan.objects.filter(pk=plan.pk).values_list("inputs", flat=True).first() or {}
-        limit_source = inputs.get("municipalities", {}).get(str(municipality.code), {})
+        own_inputs = inputs.get("municipalities", {}).get(str(municipality.code), {})
+        first_wave = Wave.objects.order_by("number").values_list("number", flat=True).first()
         self.reasons = planning.explain_for_project_managers(
             assignment,
             names=names,
-            limit_source=limit_source.get("limit_source", ""),
-            first_wave=Wave.objects.order_by("number").values_list("number", flat=True).first()
-            or 1,
+            limit_source=own_inputs.get("limit_source", ""),
+            first_wave=first_wave or 1,
         )
         return assignment
 

@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "imports",
     "governance",
     "rollout",
+    # Personal API tokens and the account page; the read API on top.
+    "accounts",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "demo",
 ]
 
@@ -329,3 +335,42 @@ if not 0 < WAVES_SOLVER_TIME_LIMIT <= 3600 or not 0 <= WAVES_SOLVER_GAP < 1:
 # A task blocked, or overdue by more than this many days, goes into the
 # coordinators' weekly digest and the dashboard's escalation list.
 ROLLOUT_OVERDUE_DAYS = env.int("ROLLOUT_OVERDUE_DAYS", default=14)
+
+# The read API (/api/v1/, the api app): a personal token (accounts) or the
+# session; every view requires a role and reads through the pages' rules.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.APITokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FMK rollout API",
+    "DESCRIPTION": (
+        "Read-only data of the FMK rollout portal: municipalities, wave plans, "
+        "readiness, rollout and governance. Authenticate with a personal token "
+        "from /konto/ (Authorization: Bearer ...). Text in Danish, or in English "
+        "with Accept-Language: en."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation page are open, like the API's shape
+    # in any client's code; the data behind it needs a token and a role.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI from our own static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReadinessStatusEnum": "readiness.models.ResponseStatus",
+        "WavePlanStatusEnum": "waves.models.WavePlan.Status",
+    },
+}

@@ -26,7 +26,9 @@ urlpatterns = [
     # Before Django's own: the reset form under the login lockout.
     path("konto/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("udrulning/", include("rollout.urls")),
+    path("konto/", include("accounts.urls")),
     path("konto/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -80,6 +80,9 @@ PERMISSION_POLICY = {
         # what a role may do: the groups' permissions are the migrations'.
         "auth.user": ("view", "add", "change"),
         "auth.group": ("view",),
+        # Everyone's API tokens: see them and revoke them (an update), never
+        # add one for someone else or read a token (only digests are kept).
+        "accounts": ("view", "change"),
     },
     Role.PROJECT_MANAGER: {},
     Role.VIEWER: {

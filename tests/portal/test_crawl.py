@@ -42,6 +42,7 @@ SKIPPED_PATH_PARTS = ("/delete/", "/logout/", "/i18n/", "/static/", "/media/")
 # Text users typed, shown as they typed it: (app label, model, fields).
 USER_TEXT_FIELDS = [
     ("auth", "User", ["first_name", "last_name", "username"]),
+    ("accounts", "APIToken", ["name"]),
     ("readiness", "Answer", ["comment"]),
     ("readiness", "Response", ["review_comment"]),
     ("governance", "Person", ["name", "title", "organisation"]),

@@ -54,11 +54,10 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        pairs = NeighbourPair.objects.defer("a__geometry", "b__geometry")
+        pairs = NeighbourPair.objects.all()
         return (
             Municipality.objects.visible_to(self.request.user)
             .select_related("region")
-            .defer("geometry")
             .prefetch_related(
                 Prefetch("pairs_as_a", queryset=pairs.select_related("b")),
                 Prefetch("pairs_as_b", queryset=pairs.select_related("a")),
@@ -144,9 +143,7 @@ class AssignmentDetail(AssignmentMixin, generics.RetrieveAPIView):
         plan = self.get_plan()
         municipality = get_municipality_for_user(self.request.user, self.kwargs["code"])
         assignment = get_object_or_404(
-            plan.assignments.select_related("wave", "municipality__region").defer(
-                "municipality__geometry"
-            ),
+            plan.assignments.select_related("wave", "municipality__region"),
             municipality=municipality,
         )
         data = assignment.explanation or {}
@@ -201,7 +198,6 @@ class ReadinessViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             municipalities_with_readiness(_current_questionnaire())
             .visible_to(self.request.user)
-            .defer("geometry")
             .order_by("code")
         )
 

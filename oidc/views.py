@@ -61,7 +61,7 @@ def provider_logout_url(request):
     sends them back to the login page; everyone else (and everyone, when
     the provider has no such endpoint) goes straight to the login page.
     """
-    login_url = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+    login_url = resolve_url(settings.LOGOUT_REDIRECT_URL)
     id_token = request.session.get("oidc_id_token")
     if not id_token:
         return login_url
@@ -74,7 +74,7 @@ def provider_logout_url(request):
     query = urlencode(
         {
             "id_token_hint": id_token,
-            "post_logout_redirect_uri": login_url,
+            "post_logout_redirect_uri": request.build_absolute_uri(login_url),
             "client_id": settings.OIDC_RP_CLIENT_ID,
         }
     )

@@ -221,3 +221,37 @@ def test_coordinator_sees_who_is_waiting(coordinator_client):
     assertContains(users, "Venter på adgang")
     assertContains(users, "Anna Jensen")
     assertNotContains(users, "koordinator@example.invalid")
+
+
+@pytest.mark.django_db
+def test_a_locked_out_address_is_refused_on_the_callback_too(client, oidc_on, settings):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="someone",
+        ip_address="127.0.0.1",
+        user_agent="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+    response = sign_in_through_provider(client)
+    assert response.status_code == 429
+    assert not get_user_model().objects.filter(oidc_identities__subject=PERSON).exists()
+
+
+@pytest.mark.django_db
+def test_password_user_logs_out_to_the_login_page(odense_client, oidc_on):
+    response = odense_client.post(reverse("logout"))
+    assertRedirects(response, reverse("login"), fetch_redirect_response=False)
+    assert "_auth_user_id" not in odense_client.session
+
+
+@pytest.mark.django_db
+def test_provider_user_logs_out_at_the_provider(client, oidc_on):
+    sign_in_through_provider(client)
+    response = client.post(reverse("logout"))
+    target = urlsplit(response["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{oidc_on}/session/end"
+    query = parse_qs(target.query)
+    assert query["post_logout_redirect_uri"] == ["http://testserver/konto/login/"]
+    assert "id_token_hint" in query
+    assert "_auth_user_id" not in client.session

@@ -9,6 +9,7 @@ SECRET_KEY.
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -263,6 +264,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Logging out of the portal (a form) redirects to the identity provider's
+# logout, which browsers check against form-action as well.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+    {
+        f"{parts.scheme}://{parts.netloc}"
+        for parts in map(urlsplit, [OIDC_ISSUER, OIDC_OP_LOGOUT_ENDPOINT])
+        if parts.scheme and parts.netloc
+    }
+)
 # Browser features no page uses, switched off (Permissions-Policy header).
 PERMISSIONS_POLICY = {
     feature: []

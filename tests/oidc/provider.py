@@ -7,6 +7,7 @@ the browser journey), so a run pays the Node start-up once.
 """
 
 import contextlib
+import copy
 import importlib
 import shutil
 import socket
@@ -76,6 +77,10 @@ def oidc_configured(settings, issuer, **extra):
     from oidc.provider import forget_discovered
 
     settings.OIDC_ISSUER = issuer
+    # As settings.py does for the issuer: the logout form may redirect there.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(issuer)
+    settings.CONTENT_SECURITY_POLICY = policy
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     for name, value in extra.items():

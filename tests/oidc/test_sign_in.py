@@ -5,6 +5,9 @@ with `requests` standing in for the browser on the provider's side and the
 Django test client on the portal's.
 """
 
+import os
+import subprocess
+import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -255,3 +258,27 @@ def test_provider_user_logs_out_at_the_provider(client, oidc_on):
     assert query["post_logout_redirect_uri"] == ["http://testserver/konto/login/"]
     assert "id_token_hint" in query
     assert "_auth_user_id" not in client.session
+
+
+def test_the_providers_origin_may_receive_the_logout_form():
+    """Chrome checks a form's redirects against form-action: without the
+    provider there, logging out would stop at the portal's own page."""
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x",
+        "OIDC_ISSUER": "https://login.example.invalid/realms/fmk",
+        "OIDC_OP_LOGOUT_ENDPOINT": "https://logout.example.invalid/end",
+    }
+    script = (
+        "from django.conf import settings;"
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "fmkrollout.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "https://login.example.invalid" in output
+    assert "https://logout.example.invalid" in output

@@ -3,6 +3,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.roles import Role, role_of
+from oidc.provider import is_enabled as oidc_enabled
 
 # (URL name, label, roles that see it). An entry whose URL does not exist
 # is left out, so an app's pages appear in the menu once it has them.
@@ -47,4 +48,6 @@ def portal(request):
         "portal_municipalities": municipalities,
         "portal_navigation": _navigation(request, role) if role else [],
         "portal_contact_email": settings.PORTAL_CONTACT_EMAIL,
+        # The login page's "Sign in with your organisation" button.
+        "oidc_enabled": oidc_enabled(),
     }

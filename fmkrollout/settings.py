@@ -9,6 +9,7 @@ SECRET_KEY.
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    # Sign-in with the organisation's identity provider (OpenID Connect).
+    "oidc",
     "demo",
 ]
 
@@ -148,6 +151,37 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "fmkrollout.login_throttle.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "fmkrollout.login_throttle.client_address"
 AXES_VERBOSE = False
+
+# Sign-in with the organisation (OpenID Connect, mozilla-django-oidc): on
+# when a client id and the issuer (or the endpoints) are set; otherwise the
+# portal has the password login only, and no OIDC address. The endpoints
+# are discovered from the issuer at the first sign-in; an OIDC_OP_*
+# setting wins over the discovered value. People are known by issuer and
+# subject; OIDC_MATCH_EMAIL lets a first sign-in with a verified address
+# take over the one account with that address. Roles always come from
+# the coordinators, never from the provider.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_TOKEN_USE_BASIC_AUTH = env.bool("OIDC_TOKEN_USE_BASIC_AUTH", default=False)
+OIDC_MATCH_EMAIL = env.bool("OIDC_MATCH_EMAIL", default=False)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_USE_PKCE = True
+# Kept in the session for the provider's logout (id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
+OIDC_OP_LOGOUT_URL_METHOD = "oidc.views.provider_logout_url"
+# After ModelBackend, under axes like every login: a locked-out address is
+# refused before the provider is even asked. It answers only the callback,
+# and only when sign-in with the organisation is configured.
+AUTHENTICATION_BACKENDS.append("oidc.backends.OrganisationBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -236,6 +270,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Logging out of the portal (a form) redirects to the identity provider's
+# logout, which browsers check against form-action as well.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+    {
+        f"{parts.scheme}://{parts.netloc}"
+        for parts in map(urlsplit, [OIDC_ISSUER, OIDC_OP_LOGOUT_ENDPOINT])
+        if parts.scheme and parts.netloc
+    }
+)
 # Browser features no page uses, switched off (Permissions-Policy header).
 PERMISSIONS_POLICY = {
     feature: []

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from oidc.provider import is_enabled as oidc_enabled
+
 from . import views
 from .login_throttle import ThrottledPasswordResetView
 
@@ -32,6 +34,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if oidc_enabled():
+    from mozilla_django_oidc.views import OIDCLogoutView
+
+    # Before Django's own logout: ends the provider's session too.
+    urlpatterns[:0] = [
+        path("konto/oidc/", include("oidc.urls")),
+        path("konto/logout/", OIDCLogoutView.as_view(), name="logout"),
+    ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,6 +4,7 @@ import logging
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from municipalities.models import Municipality
-from municipalities.roles import Role, role_of
+from municipalities.roles import Role, role_of, waiting_for_access
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,10 @@ def home(request):
             return redirect(municipalities[0])
         return render(request, "home_project_manager.html", {"municipalities": municipalities})
     if role in (Role.COORDINATOR, Role.VIEWER):
-        return render(request, "home_staff.html", _staff_dashboard())
+        context = _staff_dashboard()
+        if role == Role.COORDINATOR:
+            context["waiting_for_access"] = waiting_for_access(get_user_model().objects).count()
+        return render(request, "home_staff.html", context)
     return render(request, "home_no_role.html", status=403)
 
 

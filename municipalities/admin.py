@@ -3,13 +3,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .admin_mixins import ReadOnlyAdminMixin
 from .models import Membership, Municipality, NeighbourPair, Region
-from .roles import GROUP_LABELS, group_label
+from .roles import GROUP_LABELS, group_label, waiting_for_access, waiting_for_access_condition
 
 
 @admin.register(Region)
@@ -127,6 +128,25 @@ class RoleGroupFilter(admin.RelatedFieldListFilter):
         return [(pk, GROUP_LABELS.get(name, name)) for pk, name in choices]
 
 
+class AccessFilter(admin.SimpleListFilter):
+    """Users waiting for a coordinator to give them a role (and, for
+    project managers, a municipality), or those who have access."""
+
+    title = _("access")
+    parameter_name = "access"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting for access")), ("granted", _("Has access"))]
+
+    def queryset(self, request, queryset):
+        waiting = waiting_for_access(queryset)
+        if self.value() == "waiting":
+            return waiting
+        if self.value() == "granted":
+            return queryset.exclude(pk__in=waiting.values("pk"))
+        return queryset
+
+
 class PasswordChangeForm(AdminPasswordChangeForm):
     # Django joins its lazily translated help text with an untranslated
     # warning when the module is imported, which fixes the text in the
@@ -147,7 +167,7 @@ class PortalUserAdmin(UserAdmin):
 
     inlines = [UserMembershipInline]
     list_display = ["username", "get_full_name", "email", "roles", "municipalities", "is_active"]
-    list_filter = [("groups", RoleGroupFilter), "is_active", "is_staff"]
+    list_filter = [AccessFilter, ("groups", RoleGroupFilter), "is_active", "is_staff"]
     change_password_form = PasswordChangeForm
 
     def get_queryset(self, request):
@@ -155,6 +175,11 @@ class PortalUserAdmin(UserAdmin):
             super()
             .get_queryset(request)
             .prefetch_related("groups", "municipality_memberships__municipality")
+            .annotate(
+                is_waiting=ExpressionWrapper(
+                    waiting_for_access_condition(User), output_field=BooleanField()
+                )
+            )
         )
 
     def has_change_permission(self, request, obj=None):
@@ -179,7 +204,11 @@ class PortalUserAdmin(UserAdmin):
 
     @admin.display(description=_("role"))
     def roles(self, user):
-        return ", ".join(str(group_label(group)) for group in user.groups.all())
+        roles = ", ".join(str(group_label(group)) for group in user.groups.all())
+        if not user.is_waiting:
+            return roles
+        marker = format_html("<strong>{}</strong>", _("Waiting for access"))
+        return format_html("{} · {}", roles, marker) if roles else marker
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -62,6 +62,36 @@ def is_coordinator(user):
     return role_of(user) == Role.COORDINATOR
 
 
+def waiting_for_access_condition(user_model):
+    """A condition on users: can sign in, but see nothing yet.
+
+    Active, not superusers, and either without a role, or project managers
+    linked to no municipality: the people a coordinator still has to give a
+    role and a municipality (new accounts from the organisation sign-in
+    start this way). Follows `role_of`: coordinator before project manager
+    before viewer.
+    """
+    from .models import Membership
+
+    groups = user_model.groups.through.objects.filter(user=models.OuterRef("pk"))
+
+    def member_of(role):
+        return models.Exists(groups.filter(group__name=GROUP_NAMES[role]))
+
+    linked = models.Exists(Membership.objects.filter(user=models.OuterRef("pk")))
+    project_manager = member_of(Role.PROJECT_MANAGER)
+    return (
+        models.Q(is_active=True, is_superuser=False)
+        & ~member_of(Role.COORDINATOR)
+        & ((project_manager & ~linked) | (~project_manager & ~member_of(Role.VIEWER)))
+    )
+
+
+def waiting_for_access(users):
+    """The users of the queryset `users` who are waiting for access."""
+    return users.filter(waiting_for_access_condition(users.model))
+
+
 # Which permissions each group holds, by app label or "app_label.model":
 # "*" is every permission, otherwise the actions (view, add, change,
 # delete).
@@ -76,6 +106,8 @@ PERMISSION_POLICY = {
         "django_celery_beat": "*",
         # Failed logins and lockouts: coordinators see them and unlock.
         "axes": ("view", "delete"),
+        # Organisation accounts: seen, and unlinked by deleting.
+        "oidc": ("view", "delete"),
         # Coordinators manage users and give them a role, but may not change
         # what a role may do: the groups' permissions are the migrations'.
         "auth.user": ("view", "add", "change"),

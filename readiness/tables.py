@@ -73,6 +73,12 @@ class ReadinessTable(PortalTable):
         else:
             kwargs.setdefault("exclude", self.EXTRA_COLUMNS)
         super().__init__(*args, extra_columns=extra, **kwargs)
+        # The labels in this request's language, translated once rather
+        # than once per row.
+        self.status_labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+        self.wish_labels = {key: str(label) for key, label in WISH_LABELS.items()}
+        self.review_labels = {key: str(label) for key, label in REVIEW_LABELS.items()}
+        self.history_label = str(_("history"))
 
     def _nulls_last(self, queryset, field, is_descending):
         # Municipalities without a response sort after those with one, in
@@ -99,7 +105,7 @@ class ReadinessTable(PortalTable):
         return record.short_name
 
     def render_status(self, value):
-        return STATUS_LABELS.get(value, value)
+        return self.status_labels.get(value, value)
 
     def render_score(self, value):
         return number_format(value, 1)
@@ -108,7 +114,7 @@ class ReadinessTable(PortalTable):
         return round(value, 1) if value is not None else None
 
     def render_wish_wave(self, value):
-        return WISH_LABELS.get(value, value)
+        return self.wish_labels.get(value, value)
 
     def render_region(self, value):
         # The column says "Region": "Syddanmark" is enough, and narrower.
@@ -118,10 +124,10 @@ class ReadinessTable(PortalTable):
         return value
 
     def render_review_status(self, value):
-        return REVIEW_LABELS.get(value, "—")
+        return self.review_labels.get(value, "—")
 
     def value_review_status(self, value):
-        return str(REVIEW_LABELS.get(value, "")) if value else ""
+        return self.review_labels.get(value, "") if value else ""
 
     def value_updated_at(self, value):
         # Excel has no time zones: write the local time the page shows.
@@ -135,7 +141,7 @@ class ReadinessTable(PortalTable):
             '<a href="{}">{}<span class="visually-hidden"> ({})</span></a>',
             reverse("readiness:history", args=[record.code]),
             date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT"),
-            _("history"),
+            self.history_label,
         )
 
 

@@ -370,12 +370,17 @@ def overview(request):
     """All municipalities with status, score and answers; filters; xlsx export."""
     questionnaire = _current_questionnaire()
     questions = _questions(questionnaire)
-    queryset = municipalities_with_readiness(questionnaire, questions)
+    exporting = request.GET.get("export") == "xlsx"
+    all_columns = request.GET.get(COLUMNS_PARAMETER) == ALL_COLUMNS
+    # The answers (a subquery per question) only where they are shown.
+    queryset = municipalities_with_readiness(
+        questionnaire, questions if exporting or all_columns else ()
+    )
     filterset = ReadinessFilter(
         request.GET, queryset=queryset, questionnaire=questionnaire, questions=questions
     )
     # An invalid filter value is shown as an error and left out.
-    if request.GET.get("export") == "xlsx":
+    if exporting:
         # The export has every column, whichever the page shows.
         table = ReadinessTable(filterset.qs, questions=questions, all_columns=True)
         RequestConfig(request, paginate=False).configure(table)
@@ -387,7 +392,6 @@ def overview(request):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-    all_columns = request.GET.get(COLUMNS_PARAMETER) == ALL_COLUMNS
     table = ReadinessTable(filterset.qs, questions=questions, all_columns=all_columns)
     RequestConfig(request, paginate={"per_page": OVERVIEW_PER_PAGE}).configure(table)
     counts = status_counts(questionnaire)

@@ -19,7 +19,7 @@ class Quick(QuickActionCheckboxMixin, admin.ModelAdmin):
 
 
 @pytest.mark.parametrize("language", ["da", "en"])
-def test_the_row_checkbox_is_djangos(reference_data, language):
+def test_the_row_checkbox_is_djangos(language):
     # A name with characters to escape, as a coordinator could type one.
     municipality = Municipality.objects.get(code=461)
     municipality.short_name = 'Odense <"&>'

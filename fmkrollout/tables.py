@@ -20,8 +20,10 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django_tables2 import Table
-from django_tables2.utils import signature
+from django_tables2 import Column, Table
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.utils import Accessor, signature
 
 
 class _Caller:
@@ -41,12 +43,63 @@ class _Caller:
         return self.function(**{name: kwargs[name] for name in self.arguments})
 
 
+def _lookup(table, bound_column):
+    """How a column's cells get their value, decided once per column.
+
+    django-tables2 asks for every cell whether the model field behind it
+    has choices (then it shows `get_FOO_display()`). That depends on the
+    model and the accessor only, so it is asked here once: such columns,
+    link and many-to-many columns, and tables of plain lists keep
+    django-tables2's own lookup; the rest resolve the accessor directly,
+    which is what that lookup does for them.
+    """
+    column = bound_column.column
+    model = getattr(table.data, "model", None)
+    accessor = Accessor(bound_column.accessor)
+    field = accessor.get_field(model) if model is not None else None
+    if (
+        model is None
+        or getattr(field, "choices", None)
+        or isinstance(column, (BaseLinkColumn, ManyToManyColumn))
+    ):
+
+        def lookup(row, render, default):
+            return row._get_and_render_with(bound_column, render_func=render, default=default)
+
+        return lookup
+
+    empty_values = column.empty_values
+
+    def lookup(row, render, default):
+        try:
+            value = accessor.resolve(row.record)
+        except Exception:  # as django-tables2: a value it cannot reach is empty
+            value = None
+        if value in empty_values:
+            return default
+        return render(bound_column, value)
+
+    return lookup
+
+
+def _value_method(bound_column):
+    """The export value method; a column class's default `value` (which
+    calls `render` through django-tables2's per-cell signature lookup) is
+    replaced by `render` itself, which is what it returns."""
+    value = bound_column.value
+    column = bound_column.column
+    if getattr(value, "__func__", None) is Column.value and value.__self__ is column:
+        return column.render
+    return value
+
+
 class _ColumnRenderer:
     """One column's cells of a page, with what is the same in every row
     worked out once."""
 
     def __init__(self, table, bound_column):
         self.bound_column = bound_column
+        self.lookup = _lookup(table, bound_column)
         self.render = _Caller(bound_column.render)
         self.localize = bound_column.localize
         # Attributes given as callables depend on the cell; the rest is the
@@ -70,9 +123,7 @@ class _ColumnRenderer:
         def render(bound_column, value=None):
             return self._call(row, value)
 
-        content = row._get_and_render_with(
-            self.bound_column, render_func=render, default=self.bound_column.default
-        )
+        content = self.lookup(row, render, self.bound_column.default)
         if self.td_attrs is None:
             self.bound_column.current_value = content
             self.bound_column.current_record = row.record
@@ -129,16 +180,16 @@ class PortalTable(Table):
             if not (column.column.exclude_from_export or column.name in exclude_columns)
         ]
         yield [force_str(column.header, strings_only=True) for column in columns]
-        callers = [(column, _Caller(column.value)) for column in columns]
+        getters = [(_lookup(self, column), _Caller(_value_method(column))) for column in columns]
         for row in self.rows:
             yield [
-                force_str(_export_value(row, column, caller), strings_only=True)
-                for column, caller in callers
+                force_str(_export_value(row, lookup, caller), strings_only=True)
+                for lookup, caller in getters
             ]
 
 
-def _export_value(row, bound_column, caller):
+def _export_value(row, lookup, caller):
     def value_of(bound_column, value=None):
         return caller(_cell_arguments(row, bound_column, value))
 
-    return row._get_and_render_with(bound_column, render_func=value_of, default=None)
+    return lookup(row, value_of, None)

@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 # The portal's one formula guard and renderer, shared by every export
 # (`neutralise` is kept importable from here).
-from fmkrollout.spreadsheets import Properties, table_sheet, write_workbook
+from fmkrollout.spreadsheets import Properties, table_sheet, workbook_response
 from fmkrollout.spreadsheets import neutralise as neutralise
 from fmkrollout.tables import PortalTable
 
@@ -145,10 +146,12 @@ class ReadinessTable(PortalTable):
         )
 
 
-def export_xlsx(table, stream, *, title):
-    """Write the table's rows (all of them, as filtered and sorted) as xlsx,
-    with the portal's one renderer: bold frozen header, auto-filter, widths,
-    numbers and dates as such, formula text neutralised."""
-    write_workbook(
-        stream, [table_sheet(table, str(title))], properties=Properties(title=str(title))
+def export_xlsx(table, *, title):
+    """The table's rows (all of them, as filtered and sorted) as a streamed
+    xlsx download, with the portal's one renderer: bold frozen header,
+    auto-filter, widths, numbers and dates as such, formula text
+    neutralised."""
+    filename = f"{slugify(str(title))}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    return workbook_response(
+        filename, [table_sheet(table, str(title))], properties=Properties(title=str(title))
     )

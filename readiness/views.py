@@ -1,12 +1,10 @@
 """The readiness pages: the questionnaire, answers and score, history, review, overview."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -384,14 +382,7 @@ def overview(request):
         # The export has every column, whichever the page shows.
         table = ReadinessTable(filterset.qs, questions=questions, all_columns=True)
         RequestConfig(request, paginate=False).configure(table)
-        stream = io.BytesIO()
-        export_xlsx(table, stream, title=_("Readiness"))
-        filename = f"parathed-{timezone.localdate():%Y-%m-%d}.xlsx"
-        return HttpResponse(
-            stream.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return export_xlsx(table, title=_("Readiness"))
     table = ReadinessTable(filterset.qs, questions=questions, all_columns=all_columns)
     RequestConfig(request, paginate={"per_page": OVERVIEW_PER_PAGE}).configure(table)
     counts = status_counts(questionnaire)

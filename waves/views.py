@@ -40,22 +40,26 @@ PLAN_ROWS_PER_PAGE = 200
 def _plan_context(request, plan):
     planning.annotate_freshness([plan], staff=_is_staff(request))
     waves = list(Wave.objects.all())
-    assignments = list(plan.assignments.for_review())
+    # Every municipality's wave, for the counts and the map; model objects
+    # only for the rows a page shows.
+    wave_of = dict(plan.assignments.values_list("municipality_id", "wave_id"))
+    number_of = {wave.pk: wave.number for wave in waves}
     visible = set(Municipality.objects.visible_to(request.user).values_list("code", flat=True))
     by_wave = []
     for wave in waves:
-        rows = [a for a in assignments if a.wave_id == wave.pk]
+        count = sum(1 for wave_id in wave_of.values() if wave_id == wave.pk)
         page_field = f"side-{wave.number}"
-        page = Paginator(rows, PLAN_ROWS_PER_PAGE).get_page(request.GET.get(page_field))
+        rows = plan.assignments.for_review().filter(wave=wave)
+        page = _Page(count, PLAN_ROWS_PER_PAGE, request.GET.get(page_field))
         by_wave.append(
             {
                 "wave": wave,
-                "assignments": page.object_list,
-                "page": page,
+                "assignments": list(rows[page.start : page.end]) if count else [],
+                "page": page.page,
                 "page_field": page_field,
-                "count": len(rows),
-                "over": len(rows) > wave.capacity,
-                "under": len(rows) < wave.capacity,
+                "count": count,
+                "over": count > wave.capacity,
+                "under": count < wave.capacity,
             }
         )
     summary = plan.summary or {}
@@ -65,9 +69,9 @@ def _plan_context(request, plan):
         "visible_codes": visible,
         "split_pairs": len(summary.get("split_pairs", [])),
         "map": choropleth(
-            values={a.municipality_id: a.wave.number for a in assignments},
+            values={code: number_of[wave_id] for code, wave_id in wave_of.items()},
             categories=wave_categories(waves),
-            urls=_explanation_urls(plan, assignments, visible),
+            urls=_explanation_urls(plan, wave_of, visible),
             outlined=_own_codes(request.user),
         ),
         "waves": waves,
@@ -77,15 +81,29 @@ def _plan_context(request, plan):
     }
 
 
-def _explanation_urls(plan, assignments, visible):
+class _Page:
+    """A page of a wave's rows from their count alone (known from the
+    counts above), so that only that page's rows are read."""
+
+    def __init__(self, count, per_page, number):
+        self.page = Paginator(range(count), per_page).get_page(number)
+        self.start = self.page.start_index() - 1 if count else 0
+        self.end = self.page.end_index()
+
+
+# Far outside any municipality code: replaced by each code in the one
+# reversed address (reverse() for each of 5,000 municipalities was a fifth
+# of the plan page).
+_CODE_PLACEHOLDER = 987654
+
+
+def _explanation_urls(plan, codes, visible):
     """Each municipality on the map links to why it is in its wave."""
     if not plan.has_plan or plan.status == WavePlan.Status.HISTORICAL:
         return {}
-    return {
-        a.municipality_id: reverse("waves:explanation", args=[plan.pk, a.municipality_id])
-        for a in assignments
-        if a.municipality_id in visible
-    }
+    pattern = reverse("waves:explanation", args=[plan.pk, _CODE_PLACEHOLDER])
+    placeholder = str(_CODE_PLACEHOLDER)
+    return {code: pattern.replace(placeholder, str(code)) for code in codes if code in visible}
 
 
 def _own_codes(user):

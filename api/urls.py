@@ -1,12 +1,15 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import SimpleRouter
+from rest_framework.routers import DefaultRouter
 
 from . import views
 
 app_name = "api"
 
-router = SimpleRouter()
+# The default router adds the API's root at /api/v1/: the list of its
+# resources, browsable, as a reader starting there expects.
+router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("municipalities", views.MunicipalityViewSet, basename="municipality")
 router.register("waves", views.WaveViewSet, basename="wave")

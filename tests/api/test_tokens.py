@@ -39,6 +39,10 @@ def test_header_links_the_account_page(odense_client):
     assertContains(odense_client.get("/", follow=True), f'href="{ACCOUNT}"')
 
 
+def test_account_page_links_the_api_documentation(odense_client):
+    assertContains(odense_client.get(ACCOUNT), f'href="{reverse("api:docs")}"')
+
+
 def test_anonymous_is_sent_to_log_in(client):
     response = client.get(ACCOUNT)
     assert response.status_code == 302

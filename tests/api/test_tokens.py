@@ -22,8 +22,9 @@ ACCOUNT = "/konto/"
 
 
 def make_token(client, name="Månedsrapport"):
-    response = client.post(reverse("accounts:token-create"), {"name": name})
-    assert response.status_code == 201
+    """Post the form and follow its redirect to the page showing the token."""
+    response = client.post(reverse("accounts:token-create"), {"name": name}, follow=True)
+    assert response.redirect_chain == [(ACCOUNT, 302)]
     return response, response.context["new_token"]["raw"]
 
 
@@ -39,6 +40,10 @@ def test_header_links_the_account_page(odense_client):
     assertContains(odense_client.get("/", follow=True), f'href="{ACCOUNT}"')
 
 
+def test_account_page_links_the_api_documentation(odense_client):
+    assertContains(odense_client.get(ACCOUNT), f'href="{reverse("api:docs")}"')
+
+
 def test_anonymous_is_sent_to_log_in(client):
     response = client.get(ACCOUNT)
     assert response.status_code == 302
@@ -47,11 +52,31 @@ def test_anonymous_is_sent_to_log_in(client):
 
 def test_new_token_is_shown_once(odense_client):
     response, raw = make_token(odense_client)
-    assertContains(response, raw, status_code=201)
+    assertContains(response, raw)
     later = odense_client.get(ACCOUNT)
     assertNotContains(later, raw)
     assertContains(later, "Månedsrapport")
     assertContains(later, raw[:12])
+
+
+def test_reloading_the_page_with_a_new_token_shows_no_secret_and_makes_none(
+    odense_client,
+):
+    _response, raw = make_token(odense_client)
+    reload = odense_client.get(ACCOUNT)
+    assertNotContains(reload, raw)
+    assertNotContains(reload, 'id="new-token"')
+    assert APIToken.objects.count() == 1
+
+
+def test_the_secret_leaves_the_session_when_shown(odense_client):
+    _response, raw = make_token(odense_client)
+    assert raw not in str(dict(odense_client.session))
+
+
+def test_the_page_showing_a_new_token_is_not_cached(odense_client):
+    response, _raw = make_token(odense_client)
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_only_a_digest_of_the_token_is_stored(odense_client):

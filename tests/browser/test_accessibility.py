@@ -29,6 +29,8 @@ pytestmark = [
 DEMO_ROLES = ["koordinator", "laeser", "pl-461", "pl-oerne"]
 # Pages no link leads to, or only a form: they are checked as well.
 ANONYMOUS_PAGES = ["/konto/login/", "/konto/password_reset/", "/findes-ikke/"]
+# Linked from the account page, which every role reaches from the header.
+API_DOCS = "/api/v1/docs/"
 
 
 @pytest.fixture
@@ -74,6 +76,9 @@ def page_shapes(username):
 def check(page, url, path):
     page.goto(url + path)
     expect(page.locator("h1").first).to_be_visible()
+    if path == API_DOCS:
+        # Swagger UI draws the operations once the schema has loaded.
+        expect(page.locator(".opblock-summary").first).to_be_visible()
     impacts = SERIOUS if path.startswith("/admin/") else MODERATE
     return [f"{path}: {violation}" for violation in axe_violations(page, impacts)]
 
@@ -86,6 +91,7 @@ def test_every_page_shape_passes_axe_for_every_demo_role(
     for username in DEMO_ROLES:
         paths = page_shapes(username)
         assert len(paths) > 10, f"{username}'s crawl met too few pages to prove anything"
+        assert API_DOCS in paths, f"{username}'s crawl did not reach the API documentation"
         context = browser.new_context(**browser_context_args)
         page = context.new_page()
         page.goto(f"{live_server.url}/konto/login/")

@@ -2,9 +2,9 @@
 
 Anna signs in at the test provider (tests/oidc/provider.mjs, its login
 form filled in here), lands without a role, is refused the coordinators'
-pages, is seen waiting by the coordinator, gets the project manager role
-for Odense, and then sees Odense; logging out ends the provider's session
-too.
+pages, is seen waiting by the coordinator, who gives her the project manager role
+for Odense on the admin's user form; logging out ends the provider's
+session too, and when she signs in again she sees Odense.
 """
 
 import pytest
@@ -46,7 +46,6 @@ def test_new_person_waits_for_a_role_then_sees_their_municipality(
     browser, live_server, reference_data, oidc_on
 ):
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
     make_user("koordinator", Role.COORDINATOR)
     # Under the portal's Content-Security-Policy (the other browser tests
@@ -71,23 +70,35 @@ def test_new_person_waits_for_a_role_then_sees_their_municipality(
     coordinator.get_by_role("link", name="Giv dem en rolle").click()
     expect(coordinator.locator("#result_list")).to_contain_text("Anna Jensen")
     expect(coordinator.locator("#result_list")).to_contain_text("Venter på adgang")
-    # What the admin's user form saves: the role group and the
-    # municipality link (the form's widgets are covered by the admin tests).
+    # The coordinator gives her the role on the admin's user form: the
+    # project managers' group, and Odense in the municipalities inline
+    # (its autocomplete box).
+    waiting_list = coordinator.url
+    anna_row = coordinator.locator("#result_list tbody tr", has_text="Anna Jensen")
+    anna_row.get_by_role("link").first.click()
+    coordinator.locator("#id_groups_from").select_option(label="Projektledere")
+    coordinator.locator("#id_groups_add").click()
+    expect(coordinator.locator("#id_groups_to")).to_contain_text("Projektledere")
+    coordinator.locator(".add-row a").click()
+    coordinator.locator(".dynamic-municipality_memberships .select2-selection").click()
+    coordinator.locator(".select2-search__field").fill("Odense")
+    coordinator.locator(".select2-results__option", has_text="Odense").click()
+    coordinator.get_by_role("button", name="Gem", exact=True).click()
+    expect(coordinator.locator(".messagelist")).to_contain_text("blev ændret")
     anna = get_user_model().objects.get(oidc_identities__subject=PERSON)
-    anna.groups.add(Group.objects.get(name=GROUP_NAMES[Role.PROJECT_MANAGER]))
-    Membership.objects.create(user=anna, municipality_id=461)
-    coordinator.reload()
+    assert anna.groups.get().name == GROUP_NAMES[Role.PROJECT_MANAGER]
+    assert Membership.objects.get(user=anna).municipality_id == 461
+    coordinator.goto(waiting_list)
     expect(coordinator.locator("#content")).not_to_contain_text("Anna Jensen")
     coordinator.context.close()
 
-    page.goto(f"{live_server.url}/")
-    assert page.url.endswith("/kommuner/461/")
-    expect(page.locator("h1")).to_have_text("Odense Kommune")
-
-    # Logging out ends the provider's session as well: the next sign-in
-    # asks for her login again.
+    # Logging out ends the provider's session as well: signing in again
+    # asks for her login again (sign_in_at_provider fills it in), and then
+    # she sees Odense.
+    page.goto(f"{live_server.url}/konto/")
     page.get_by_role("button", name="Log ud").click()
     page.wait_for_url(f"{live_server.url}/konto/login/")
-    page.get_by_role("link", name="Log ind med din organisation").click()
-    expect(page.locator("input[name=login]")).to_be_visible()
+    sign_in_at_provider(page, live_server)
+    assert page.url.endswith("/kommuner/461/")
+    expect(page.locator("h1")).to_have_text("Odense Kommune")
     page.context.close()

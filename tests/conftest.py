@@ -22,6 +22,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _planning_inputs_gathered_afresh():
+    """Each test starts from a new generation of the planning inputs: the
+    rollback after the last test wrote no statement that would say so."""
+    from waves.planning import watch
+
+    watch.inputs_changed()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hasher_and_danish(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "da"

@@ -15,6 +15,7 @@ import, admin edit, pin, capacity) is covered without telling anyone.
 import dataclasses
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from ..models import (
     Wave,
     WavePlan,
 )
+from . import watch
 
 SNAPSHOT_VERSION = 2
 
@@ -316,20 +318,70 @@ class Freshness:
         return self.unknown or bool(self.changed)
 
 
+@dataclass
+class _Gathered:
+    """Today's problem and fingerprints for one scenario, and which
+    municipalities' answers differ from each plan's (by plan pk)."""
+
+    generation: str
+    gathered_at: float
+    problem: object
+    fingerprints: dict
+    changed_answers: dict
+
+
+# Kept in the process between requests, by scenario pk.
+_kept = {}
+
+
 class CurrentInputs:
     """Today's problem and its fingerprints, gathered at most once per
-    scenario per use (a page that shows several plans asks once). Only the
-    fingerprints are computed, not the snapshot a saved plan stores."""
+    scenario per use (a page that shows several plans asks once), and kept
+    for later requests while the inputs' generation stands (see `watch`).
+    Only the fingerprints are computed, not the snapshot a saved plan
+    stores."""
 
     def __init__(self):
         self._gathered = {}
+        self._generation = None
 
     def get(self, scenario=None):
+        gathered = self._for(scenario)
+        return gathered.problem, gathered.fingerprints
+
+    def changed_answers(self, plan):
+        """The names of the municipalities whose readiness score or wish
+        differs from the plan's."""
+        gathered = self._for(plan.scenario if plan.scenario_id else None)
+        if plan.pk not in gathered.changed_answers:
+            gathered.changed_answers[plan.pk] = _changed_answers(plan, gathered.problem)
+        return gathered.changed_answers[plan.pk]
+
+    def _for(self, scenario):
         key = scenario.pk if scenario is not None else None
         if key not in self._gathered:
-            problem, extras, _context = gather_problem(scenario=scenario)
-            self._gathered[key] = problem, fingerprints_of(problem, extras)
+            self._gathered[key] = self._kept_or_gathered(key, scenario)
         return self._gathered[key]
+
+    def _kept_or_gathered(self, key, scenario):
+        if self._generation is None:
+            self._generation = watch.generation()
+        kept = _kept.get(key)
+        if (
+            kept is not None
+            and kept.generation == self._generation
+            and time.monotonic() - kept.gathered_at < watch.KEEP_SECONDS
+        ):
+            return kept
+        # The clock before gathering: a write during it ages the entry, not
+        # the other way round.
+        started = time.monotonic()
+        problem, extras, _context = gather_problem(scenario=scenario)
+        gathered = _Gathered(
+            self._generation, started, problem, fingerprints_of(problem, extras), {}
+        )
+        _kept[key] = gathered
+        return gathered
 
 
 def freshness(plan, *, current=None, with_names=False):
@@ -341,11 +393,11 @@ def freshness(plan, *, current=None, with_names=False):
     if not recorded:
         return Freshness(unknown=True)
     current = current or CurrentInputs()
-    problem, today = current.get(plan.scenario if plan.scenario_id else None)
+    _problem, today = current.get(plan.scenario if plan.scenario_id else None)
     changed = tuple(g for g in INPUT_GROUPS if recorded.get(g) != today.get(g))
     names = ()
     if with_names and "readiness" in changed:
-        names = _changed_answers(plan, problem)
+        names = current.changed_answers(plan)
     return Freshness(changed=changed, changed_answers=names)
 
 

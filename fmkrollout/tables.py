@@ -17,6 +17,7 @@ The page template (`_partials/table.html`) draws the body from
 
 from django.utils.encoding import force_str
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
@@ -111,19 +112,24 @@ class _ColumnRenderer:
             for value in (sources.get(key) or {}).values()
         )
         self.td_attrs = None if dynamic else bound_column.attrs["td"].as_html()
+        # Both are properties that django-tables2 works out anew for every
+        # cell; a lazy default ("—") is translated here once, not per cell.
+        self.link = bound_column.link
+        default = bound_column.default
+        self.default = str(default) if isinstance(default, Promise) else default
 
     def _call(self, row, value=None):
         kwargs = _cell_arguments(row, self.bound_column, value)
         content = self.render(kwargs)
-        if self.bound_column.link:
-            return self.bound_column.link(content, **kwargs)
+        if self.link:
+            return self.link(content, **kwargs)
         return content
 
     def cell(self, row):
         def render(bound_column, value=None):
             return self._call(row, value)
 
-        content = self.lookup(row, render, self.bound_column.default)
+        content = self.lookup(row, render, self.default)
         if self.td_attrs is None:
             self.bound_column.current_value = content
             self.bound_column.current_record = row.record

@@ -2,12 +2,13 @@
 
 import django_tables2 as tables
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from fmkrollout.links import PerMunicipality
 
 # The portal's one formula guard and renderer, shared by every export
 # (`neutralise` is kept importable from here).
@@ -80,6 +81,8 @@ class ReadinessTable(PortalTable):
         self.wish_labels = {key: str(label) for key, label in WISH_LABELS.items()}
         self.review_labels = {key: str(label) for key, label in REVIEW_LABELS.items()}
         self.history_label = str(_("history"))
+        self.answers_url = PerMunicipality("readiness:answers")
+        self.history_url = PerMunicipality("readiness:history")
 
     def _nulls_last(self, queryset, field, is_descending):
         # Municipalities without a response sort after those with one, in
@@ -99,8 +102,7 @@ class ReadinessTable(PortalTable):
         return self._nulls_last(queryset, "updated_at", is_descending)
 
     def render_name(self, record):
-        url = reverse("readiness:answers", args=[record.code])
-        return format_html('<a href="{}">{}</a>', url, record.short_name)
+        return format_html('<a href="{}">{}</a>', self.answers_url(record.code), record.short_name)
 
     def value_name(self, record):
         return record.short_name
@@ -140,7 +142,7 @@ class ReadinessTable(PortalTable):
             return "—"
         return format_html(
             '<a href="{}">{}<span class="visually-hidden"> ({})</span></a>',
-            reverse("readiness:history", args=[record.code]),
+            self.history_url(record.code),
             date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT"),
             self.history_label,
         )

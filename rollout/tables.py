@@ -1,10 +1,10 @@
 """The rollout dashboard's table of every municipality (django-tables2)."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from fmkrollout.links import PerMunicipality
 from fmkrollout.tables import PortalTable
 
 from .selectors import phase_names
@@ -41,10 +41,12 @@ class ImplementationTable(PortalTable):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.phase_names = phase_names()
+        self.municipality_url = PerMunicipality("rollout:municipality")
 
     def render_name(self, value, record):
-        url = reverse("rollout:municipality", args=[record.municipality_id])
-        return format_html('<a href="{}">{}</a>', url, value)
+        return format_html(
+            '<a href="{}">{}</a>', self.municipality_url(record.municipality_id), value
+        )
 
     def render_phase(self, value, record):
         if value is None:

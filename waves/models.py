@@ -12,7 +12,7 @@ reverse.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -655,6 +655,21 @@ class AssignmentQuerySet(models.QuerySet):
         """Everything the review pages show, in a fixed number of queries,
         without the explanation, which they do not show."""
         return self.select_related("municipality__region", "wave").defer("explanation")
+
+    def wave_rows(self):
+        """A wave table's rows as plain values, in the order of the table:
+        four model instances a row were a sixth of the plan page."""
+        return self.order_by("municipality__short_name").values(
+            "readiness_score",
+            "wish_wave",
+            "wish_met",
+            "is_pinned",
+            "pin_reason",
+            "neighbours_in_other_waves",
+            code=F("municipality_id"),
+            name=F("municipality__short_name"),
+            region=F("municipality__region__name"),
+        )
 
 
 class Assignment(models.Model):

@@ -9,9 +9,9 @@ plans in the admin.
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from fmkrollout.links import PerMunicipality
 from municipalities.access import (
     any_role_required,
     get_municipality_for_user,
@@ -45,16 +45,21 @@ def _plan_context(request, plan):
     wave_of = dict(plan.assignments.values_list("municipality_id", "wave_id"))
     number_of = {wave.pk: wave.number for wave in waves}
     visible = set(Municipality.objects.visible_to(request.user).values_list("code", flat=True))
+    urls = _explanation_urls(plan, wave_of, visible)
     by_wave = []
     for wave in waves:
         count = sum(1 for wave_id in wave_of.values() if wave_id == wave.pk)
         page_field = f"side-{wave.number}"
-        rows = plan.assignments.for_review().filter(wave=wave)
         page = _Page(count, PLAN_ROWS_PER_PAGE, request.GET.get(page_field))
+        rows = []
+        if count:
+            rows = list(plan.assignments.wave_rows().filter(wave=wave)[page.start : page.end])
+            for row in rows:
+                row["url"] = urls.get(row["code"])
         by_wave.append(
             {
                 "wave": wave,
-                "assignments": list(rows[page.start : page.end]) if count else [],
+                "assignments": rows,
                 "page": page.page,
                 "page_field": page_field,
                 "count": count,
@@ -66,12 +71,11 @@ def _plan_context(request, plan):
     return {
         "plan": plan,
         "by_wave": by_wave,
-        "visible_codes": visible,
         "split_pairs": len(summary.get("split_pairs", [])),
         "map": choropleth(
             values={code: number_of[wave_id] for code, wave_id in wave_of.items()},
             categories=wave_categories(waves),
-            urls=_explanation_urls(plan, wave_of, visible),
+            urls=urls,
             outlined=_own_codes(request.user),
         ),
         "waves": waves,
@@ -91,19 +95,12 @@ class _Page:
         self.end = self.page.end_index()
 
 
-# Far outside any municipality code: replaced by each code in the one
-# reversed address (reverse() for each of 5,000 municipalities was a fifth
-# of the plan page).
-_CODE_PLACEHOLDER = 987654
-
-
 def _explanation_urls(plan, codes, visible):
     """Each municipality on the map links to why it is in its wave."""
     if not plan.has_plan or plan.status == WavePlan.Status.HISTORICAL:
         return {}
-    pattern = reverse("waves:explanation", args=[plan.pk, _CODE_PLACEHOLDER])
-    placeholder = str(_CODE_PLACEHOLDER)
-    return {code: pattern.replace(placeholder, str(code)) for code in codes if code in visible}
+    explanation_url = PerMunicipality("waves:explanation", plan.pk)
+    return {code: explanation_url(code) for code in codes if code in visible}
 
 
 def _own_codes(user):
